@@ -1,0 +1,17 @@
+import type { Clock } from '../../src/core/index.js';
+import type { Database } from '../../src/db/index.js';
+import type { EventBus } from '../../src/events/index.js';
+import type { Accounts } from './accounts.js';
+import type { TwilioStore } from './store.js';
+
+export interface TwilioContext {
+  db: Database;
+  store: TwilioStore;
+  bus: EventBus;
+  clock: Clock;
+  accounts: Accounts;
+  maxBodyBytes: number;
+  publicUrl: string;
+  /** Authorization header -> verified account (and key), so repeat requests skip decoding. */
+  authCache: Map<string, { account: string; key?: string }>;
+}

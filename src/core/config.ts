@@ -1,0 +1,36 @@
+/** Shapes a vendor uses to extend the one configuration schema (see src/config). */
+
+export interface Knob {
+  /** Dotted key in the fixtures file, e.g. "port" or "twilio.defaultAuthToken". */
+  key: string;
+  env: string;
+  flag: string;
+  type: 'integer' | 'string' | 'boolean';
+  default?: string | number | boolean;
+  /** Extra JSON Schema keywords (minimum, enum, pattern...). */
+  schema?: Record<string, unknown>;
+  description: string;
+}
+
+export interface ConfigExtension {
+  /** Top-level section of the fixtures file owned by the vendor ("twilio"). */
+  section: string;
+  knobs: Knob[];
+  /** JSON Schema properties of the section besides the knobs (accounts, keys...). */
+  properties: Record<string, unknown>;
+}
+
+/** The validated configuration. Vendor sections are read by their vendor. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Filled in from the bound address when not configured. */
+  publicUrl: string;
+  dataDir: string;
+  inMemory: boolean;
+  fixtures?: string;
+  logLevel: string;
+  maxBodyBytes: number;
+  journalMax: number;
+  [section: string]: unknown;
+}

@@ -1,0 +1,82 @@
+/**
+ * The Simulator contract. Every vendor simulator answers `handle(req) -> response` over this
+ * small interface; Node requests (src/http) and Fetch Requests (in-process mode) adapt to it.
+ */
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** A request body that has not been read yet. Operations read it only if they need it. */
+export interface BodySource {
+  /** Reads the whole body, failing with BodyTooLargeError past `limit` bytes. */
+  bytes(limit: number): Promise<Buffer>;
+  /** Streams the body chunk by chunk (for large uploads). */
+  stream(): AsyncIterable<Uint8Array>;
+}
+
+export interface SimRequest {
+  method: string;
+  /** Raw path as received, percent-encoding intact, without the query string. */
+  path: string;
+  /** Raw query string without the leading '?', '' when absent. */
+  query: string;
+  /** Header names in lower case (Node's IncomingHttpHeaders shape). */
+  headers: Headers;
+  body: BodySource;
+}
+
+export type ResponseBody = string | Uint8Array | AsyncIterable<Uint8Array> | null;
+
+/** What the journal records about a request besides its status. */
+export interface ResponseMeta {
+  operation?: string;
+  tenant?: string;
+  /** True when no route of the owning vendor matched. */
+  unmatched?: boolean;
+}
+
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: ResponseBody;
+  meta?: ResponseMeta;
+}
+
+export interface Migration {
+  /** e.g. "001_init" */
+  id: string;
+  sql: string;
+}
+
+export type ProviderName = 'twilio' | 'sendgrid' | 's3';
+
+export interface Simulator {
+  readonly provider: ProviderName;
+  handle(req: SimRequest): Promise<SimResponse>;
+  /** Deletes every record of one tenant, or of all tenants. */
+  reset(tenant?: string): void;
+  /** Tenants this simulator knows about. */
+  tenants(): { tenant: string; created: string }[];
+  /** Collections shown under /__inspect/<provider>/<name>. */
+  readonly inspect?: Record<string, InspectCollection>;
+  /** Stops timers; called on shutdown. */
+  close?(): Promise<void> | void;
+}
+
+export function header(headers: Headers, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A query on one /__inspect collection; `since` keeps only items newer than a time or an item. */
+export interface InspectQuery {
+  tenant?: string;
+  sinceTime?: number;
+  sinceId?: string;
+  params: URLSearchParams;
+  limit: number;
+}
+
+/** A collection a simulator shows under /__inspect/<provider>/<name>, newest first. */
+export interface InspectCollection {
+  list(q: InspectQuery): unknown[];
+}

@@ -1,0 +1,24 @@
+/** The one place that lists the vendors. */
+import type { Clock, Config, ConfigExtension, ProviderName, Simulator } from '../core/index.js';
+import type { Database } from '../db/index.js';
+import type { EventBus } from '../events/index.js';
+import { S3Simulator } from '../../simulators/s3/index.js';
+import { SendGridSimulator } from '../../simulators/sendgrid/index.js';
+import { TwilioSimulator, twilioConfig } from '../../simulators/twilio/index.js';
+
+export const CONFIG_EXTENSIONS: ConfigExtension[] = [twilioConfig];
+
+export interface Deps {
+  db: Database;
+  bus: EventBus;
+  clock: Clock;
+  config: Config;
+}
+
+export function createSimulators(deps: Deps): Record<ProviderName, Simulator> {
+  return {
+    twilio: new TwilioSimulator(deps),
+    sendgrid: new SendGridSimulator(),
+    s3: new S3Simulator(),
+  };
+}

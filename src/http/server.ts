@@ -1,0 +1,164 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { systemClock, type Clock, type Config, type ProviderName, type Simulator, type SimResponse } from '../core/index.js';
+import { openDatabase, type Database } from '../db/index.js';
+import { EventBus } from '../events/index.js';
+import { createInspectApp } from '../inspect/api.js';
+import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
+import { createLogger, type Logger } from './logger.js';
+import { fromNode, writeNode } from './node.js';
+import { createSimulators } from './registry.js';
+import { providerFor } from './routing.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: Config;
+  db: Database;
+  bus: EventBus;
+  simulators: Record<ProviderName, Simulator>;
+  server: Server;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/** A vendor-shaped answer for an unexpected failure, so clients never see a stack trace. */
+function internalError(provider: ProviderName): SimResponse {
+  if (provider === 's3') {
+    return {
+      status: 500,
+      headers: { 'content-type': 'application/xml' },
+      body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message></Error>',
+    };
+  }
+  const body =
+    provider === 'twilio'
+      ? { code: 20500, message: 'An internal server error has occurred', more_info: 'https://www.twilio.com/docs/errors/20500', status: 500 }
+      : { errors: [{ message: 'internal error', field: null, help: null }] };
+  return { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
+}
+
+/**
+ * Starts the simulator on one port. Vendor traffic takes a lean path (Node request ->
+ * Simulator.handle -> Node response) that bypasses express; /__inspect and /__health are
+ * served by express.
+ */
+export async function startServer(opts: StartOptions): Promise<RunningServer> {
+  const config = opts.config;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  let ready = false;
+  let sims: Record<ProviderName, Simulator> | undefined;
+  let journal: Journal | undefined;
+  let inspectApp: ReturnType<typeof createInspectApp> | undefined;
+  const inFlight = new Set<Promise<void>>();
+  const shutdown = new AbortController();
+
+  const handleVendor = async (req: IncomingMessage, res: ServerResponse, start: number) => {
+    const simReq = fromNode(req);
+    const provider = providerFor(simReq.path, simReq.query, req.headers);
+    let r: SimResponse;
+    try {
+      r = await sims![provider].handle(simReq);
+    } catch (e) {
+      logger.error({ err: e, method: req.method, path: simReq.path }, 'unhandled error in simulator');
+      r = internalError(provider);
+    }
+    if (r.status === 413 && !req.complete) r.headers['connection'] = 'close';
+    try {
+      await writeNode(res, r);
+    } catch (e) {
+      logger.warn({ err: e }, 'response stream failed');
+      res.destroy();
+    }
+    const ms = performance.now() - start;
+    const meta = r.meta ?? {};
+    journal!.record({
+      time: clock.now(),
+      method: simReq.method,
+      path: simReq.path,
+      query: simReq.query,
+      provider,
+      operation: meta.operation ?? null,
+      tenant: meta.tenant ?? null,
+      status: r.status,
+      duration_ms: Math.round(ms * 1000) / 1000,
+      unmatched: meta.unmatched ?? false,
+    });
+    logger.info(
+      { method: simReq.method, path: simReq.path, status: r.status, ms: Math.round(ms * 100) / 100, provider, op: meta.operation, tenant: meta.tenant },
+      'request',
+    );
+  };
+
+  const server = createServer((req, res) => {
+    const start = performance.now();
+    const url = req.url ?? '/';
+    if (!ready) {
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end('{"status":"starting"}');
+      return;
+    }
+    if (url.startsWith('/__')) {
+      res.on('finish', () =>
+        logger.info({ method: req.method, path: url.split('?')[0], status: res.statusCode, ms: Math.round((performance.now() - start) * 100) / 100, provider: 'internal' }, 'request'),
+      );
+      inspectApp!(req, res);
+      return;
+    }
+    const p = handleVendor(req, res, start).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!config.publicUrl) {
+    const h = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    config.publicUrl = `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
+  }
+
+  let db: Database;
+  try {
+    db = openDatabase({ inMemory: config.inMemory, dataDir: config.dataDir });
+    db.migrate('core', JOURNAL_MIGRATIONS);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
+  const bus = new EventBus();
+  sims = createSimulators({ db, bus, clock, config });
+  journal = new Journal(db, config.journalMax);
+  inspectApp = createInspectApp({ db, journal, simulators: sims, shutdownSignal: shutdown.signal, ready: () => ready });
+  ready = true;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      shutdown.abort();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      const force = setTimeout(() => server.closeAllConnections(), 5000);
+      await stopped;
+      clearTimeout(force);
+      for (const s of Object.values(sims!)) await s.close?.();
+      db.close();
+      logger.flush?.();
+    })());
+
+  return { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
+}

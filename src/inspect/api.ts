@@ -1,0 +1,170 @@
+import express, { type Request, type Response } from 'express';
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import type { InspectQuery, ProviderName, Simulator } from '../core/index.js';
+import { projectPath, type Database } from '../db/index.js';
+import type { Journal } from './journal.js';
+
+export interface InspectDeps {
+  db: Database;
+  journal: Journal;
+  simulators: Record<ProviderName, Simulator>;
+  /** Tells long-polls to answer now (shutdown). */
+  shutdownSignal: AbortSignal;
+  ready: () => boolean;
+}
+
+const MAX_WAIT_MS = 60_000;
+const MAX_LIMIT = 1000;
+
+function fail(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+/** `since` is an ISO time or the id of an earlier item. */
+function parseSince(since: string | undefined): { sinceTime?: number; sinceId?: string } | null {
+  if (since === undefined || since === '') return {};
+  if (/^\d{4}-\d{2}-\d{2}/.test(since)) {
+    const t = Date.parse(since);
+    return Number.isFinite(t) ? { sinceTime: t } : null;
+  }
+  return { sinceId: since };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Answers `list()` now, or, with `wait=MS`, as soon as a commit makes it non-empty
+ * (long-poll), or with an empty list when the time is up.
+ */
+async function longPoll(req: Request, deps: InspectDeps, list: () => unknown[]): Promise<unknown[]> {
+  let items = list();
+  const wait = Math.min(Number(str(req.query.wait) ?? 0) || 0, MAX_WAIT_MS);
+  if (items.length > 0 || wait <= 0 || deps.shutdownSignal.aborted) return items;
+  return new Promise((resolve) => {
+    let pending = false;
+    const done = () => {
+      off();
+      clearTimeout(timer);
+      deps.shutdownSignal.removeEventListener('abort', done);
+      req.off('close', done);
+      resolve(items);
+    };
+    const off = deps.db.onCommit(() => {
+      if (pending) return;
+      pending = true;
+      setImmediate(() => {
+        pending = false;
+        items = list();
+        if (items.length > 0) done();
+      });
+    });
+    const timer = setTimeout(done, wait);
+    deps.shutdownSignal.addEventListener('abort', done);
+    req.on('close', done);
+  });
+}
+
+let openapiCache: unknown;
+
+/** The /__inspect JSON API and /__health, hosted by express. */
+export function createInspectApp(deps: InspectDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.get('/__health', (_req, res) => {
+    if (!deps.ready()) return void res.status(503).json({ status: 'starting' });
+    res.json({ status: 'ok' });
+  });
+
+  const r = express.Router();
+
+  r.get('/', (_req, res) => {
+    res.json({
+      name: 'provider-sim inspect API',
+      openapi: '/__inspect/openapi.json',
+      endpoints: [
+        'GET /__inspect/tenants',
+        'GET /__inspect/requests',
+        'POST /__inspect/reset',
+        'GET /__inspect/twilio/messages',
+      ],
+    });
+  });
+
+  r.get('/openapi.json', (_req, res) => {
+    openapiCache ??= YAML.parse(readFileSync(projectPath('openapi/inspect.yaml'), 'utf8'));
+    res.json(openapiCache);
+  });
+
+  r.get('/tenants', (_req, res) => {
+    const items = Object.values(deps.simulators).flatMap((s) =>
+      s.tenants().map((t) => ({ provider: s.provider, tenant: t.tenant, created: t.created })),
+    );
+    res.json({ items });
+  });
+
+  r.post('/reset', (req, res) => {
+    const tenant = str(req.query.tenant) || undefined;
+    const provider = str(req.query.provider) || undefined;
+    if (provider && !(provider in deps.simulators)) return fail(res, 400, 'bad_provider', `unknown provider ${provider}`);
+    deps.db.flush();
+    for (const s of Object.values(deps.simulators)) if (!provider || s.provider === provider) s.reset(tenant);
+    deps.journal.reset(tenant);
+    res.json({ reset: true, tenant: tenant ?? null, provider: provider ?? null });
+  });
+
+  r.get('/requests', async (req, res) => {
+    const since = parseSince(str(req.query.since));
+    if (!since) return fail(res, 400, 'bad_since', 'since must be an ISO time or an item id');
+    if (since.sinceId !== undefined && !/^\d+$/.test(since.sinceId)) {
+      return fail(res, 400, 'bad_since', 'since must be an ISO time or a request id');
+    }
+    const status = str(req.query.status);
+    const unmatched = str(req.query.unmatched);
+    const limit = Math.min(Number(str(req.query.limit) ?? 100) || 100, MAX_LIMIT);
+    const items = await longPoll(req, deps, () =>
+      deps.journal.list({
+        provider: str(req.query.provider) || undefined,
+        status: status ? Number(status) : undefined,
+        unmatched: unmatched === undefined ? undefined : unmatched === 'true' || unmatched === '1',
+        tenant: str(req.query.tenant) || undefined,
+        sinceId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
+        sinceTime: since.sinceTime,
+        limit,
+      }),
+    );
+    res.json({ items });
+  });
+
+  r.get('/:provider/:collection', async (req, res) => {
+    const sim = deps.simulators[req.params.provider as ProviderName];
+    const coll = sim?.inspect?.[req.params.collection];
+    if (!coll) return fail(res, 404, 'not_found', `no collection ${req.params.provider}/${req.params.collection}`);
+    const since = parseSince(str(req.query.since));
+    if (!since) return fail(res, 400, 'bad_since', 'since must be an ISO time or an item id');
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') params.set(k, v);
+    const q: InspectQuery = {
+      tenant: str(req.query.tenant) || undefined,
+      ...since,
+      params,
+      limit: Math.min(Number(str(req.query.limit) ?? 100) || 100, MAX_LIMIT),
+    };
+    const items = await longPoll(req, deps, () => coll.list(q));
+    res.json({ items });
+  });
+
+  r.use((req, res) => fail(res, 404, 'not_found', `no inspect endpoint ${req.method} ${req.path}`));
+
+  app.use('/__inspect', r);
+  app.use((req, res) => fail(res, 404, 'not_found', `no internal endpoint ${req.method} ${req.path}`));
+  app.use((err: unknown, _req: Request, res: Response, _next: unknown) => {
+    const status = (err as { status?: number }).status ?? 500;
+    fail(res, status, 'error', status === 500 ? 'internal error' : String((err as Error).message));
+  });
+  return app;
+}

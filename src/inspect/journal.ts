@@ -1,0 +1,110 @@
+import type { Database, Statement } from '../db/index.js';
+
+export interface JournalEntry {
+  id: number;
+  time: string;
+  method: string;
+  path: string;
+  query: string;
+  provider: string;
+  operation: string | null;
+  tenant: string | null;
+  status: number;
+  duration_ms: number;
+  unmatched: boolean;
+}
+
+export const JOURNAL_MIGRATIONS = [
+  {
+    id: '001_journal',
+    sql: `CREATE TABLE journal (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      time INTEGER NOT NULL,
+      method TEXT NOT NULL,
+      path TEXT NOT NULL,
+      query TEXT NOT NULL,
+      provider TEXT NOT NULL,
+      operation TEXT,
+      tenant TEXT,
+      status INTEGER NOT NULL,
+      duration_ms REAL NOT NULL,
+      unmatched INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX journal_tenant ON journal (tenant, id);`,
+  },
+];
+
+type Row = Omit<JournalEntry, 'time' | 'unmatched'> & { time: number; unmatched: number };
+
+/**
+ * The request journal: one row per request, written in the same group commit as the
+ * vendors' writes (never on its own), trimmed to `max` rows.
+ */
+export class Journal {
+  private readonly insert: Statement;
+  private readonly trim: Statement;
+  private sinceTrim = 0;
+
+  constructor(
+    private readonly db: Database,
+    private readonly max: number,
+  ) {
+    this.insert = db.sql.prepare(
+      `INSERT INTO journal (time, method, path, query, provider, operation, tenant, status, duration_ms, unmatched)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.trim = db.sql.prepare('DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?');
+  }
+
+  record(e: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void {
+    this.db.background(() => {
+      this.insert.run(
+        e.time,
+        e.method,
+        e.path,
+        e.query,
+        e.provider,
+        e.operation,
+        e.tenant,
+        e.status,
+        e.duration_ms,
+        e.unmatched ? 1 : 0,
+      );
+      if (++this.sinceTrim >= 1000) {
+        this.sinceTrim = 0;
+        this.trim.run(this.max);
+      }
+    });
+  }
+
+  list(f: {
+    provider?: string;
+    status?: number;
+    unmatched?: boolean;
+    tenant?: string;
+    sinceId?: number;
+    sinceTime?: number;
+    limit: number;
+  }): JournalEntry[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (f.provider) (where.push('provider = ?'), args.push(f.provider));
+    if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
+    if (f.unmatched !== undefined) (where.push('unmatched = ?'), args.push(f.unmatched ? 1 : 0));
+    if (f.tenant) (where.push('tenant = ?'), args.push(f.tenant));
+    if (f.sinceId !== undefined) (where.push('id > ?'), args.push(f.sinceId));
+    if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
+    const sql = `SELECT * FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
+    args.push(f.limit);
+    return (this.db.sql.prepare(sql).all(...args) as Row[]).map((r) => ({
+      ...r,
+      time: new Date(r.time).toISOString(),
+      unmatched: r.unmatched === 1,
+    }));
+  }
+
+  reset(tenant?: string): void {
+    if (tenant) this.db.sql.prepare('DELETE FROM journal WHERE tenant = ?').run(tenant);
+    else this.db.sql.prepare('DELETE FROM journal').run();
+  }
+}
