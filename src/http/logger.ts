@@ -6,7 +6,7 @@ export function createLogger(level: string): Logger {
   if (process.stdout.isTTY) {
     return pino({ level }, pretty({ colorize: true, translateTime: 'HH:MM:ss.l', ignore: 'pid,hostname' }));
   }
-  return pino({ level }, pino.destination({ dest: 1, sync: false, minLength: 4096 }));
+  return pino({ level }, pino.destination({ dest: 1, sync: false }));
 }
 
 export type { Logger };

@@ -1,0 +1,57 @@
+/** The part of autocannon's programmatic API the benchmark uses. */
+declare module 'autocannon' {
+  import type { EventEmitter } from 'node:events';
+
+  namespace autocannon {
+    interface Options {
+      url: string;
+      connections?: number;
+      duration?: number;
+      amount?: number;
+      pipelining?: number;
+      timeout?: number;
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      title?: string;
+    }
+
+    interface Histogram {
+      average: number;
+      mean: number;
+      stddev: number;
+      min: number;
+      max: number;
+      total: number;
+      p50: number;
+      p99: number;
+      [k: string]: number;
+    }
+
+    interface Result {
+      duration: number;
+      errors: number;
+      timeouts: number;
+      non2xx: number;
+      resets: number;
+      mismatches: number;
+      '1xx': number;
+      '2xx': number;
+      '3xx': number;
+      '4xx': number;
+      '5xx': number;
+      statusCodeStats: Record<string, { count: number }>;
+      latency: Histogram;
+      requests: Histogram & { sent: number };
+      throughput: Histogram;
+    }
+
+    interface Instance extends EventEmitter {
+      stop(): void;
+    }
+  }
+
+  function autocannon(opts: autocannon.Options, cb: (err: Error | null, result: autocannon.Result) => void): autocannon.Instance;
+
+  export = autocannon;
+}
