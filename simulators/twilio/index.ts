@@ -108,10 +108,12 @@ export class TwilioSimulator implements Simulator {
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.tenant) (where.push('account_sid = ?'), args.push(q.tenant));
+    // An unencoded '+' in a query string arrives as a space: read it back as the '+' it was.
+    const number = (v: string) => normalizeNumber(v.replace(/^ /, '+'));
     const to = q.params.get('to');
-    if (to) (where.push('to_number = ?'), args.push(normalizeNumber(to)));
+    if (to) (where.push('to_number = ?'), args.push(number(to)));
     const from = q.params.get('from');
-    if (from) (where.push('from_number = ?'), args.push(normalizeNumber(from)));
+    if (from) (where.push('from_number = ?'), args.push(number(from)));
     const status = q.params.get('status');
     if (status) (where.push('status = ?'), args.push(status));
     if (q.sinceTime !== undefined) (where.push('date_created > ?'), args.push(q.sinceTime));

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 
+type RequestOptions<T> = Parameters<InstanceType<typeof twilio.RequestClient>['request']>[0] & { data?: T };
+
 export const newAccountSid = () => 'AC' + randomBytes(16).toString('hex');
 export const newKeySid = () => 'SK' + randomBytes(16).toString('hex');
 
@@ -23,10 +25,10 @@ export class SimRequestClient extends twilio.RequestClient {
     super();
   }
 
-  override async request<T>(opts: twilio.RequestClient.RequestOptions<T>) {
+  override async request<TData>(opts: RequestOptions<TData>) {
     const m = /^https:\/\/([a-z0-9-]+)(?:\.[a-z0-9-]+)*\.twilio\.com(\/.*)?$/.exec(opts.uri);
     if (m) opts.uri = (m[1] === 'api' ? this.base : `${this.base}/${m[1]}`) + (m[2] ?? '');
-    const res = await super.request(opts);
+    const res = await super.request<TData>(opts);
     this.recorded.push({ method: opts.method.toUpperCase(), url: opts.uri, status: res.statusCode, body: res.body });
     return res;
   }

@@ -88,3 +88,22 @@ describe('configuration', () => {
     expect(tenants.items.map((t: any) => t.tenant)).toEqual(expect.arrayContaining([sid, other]));
   });
 });
+
+describe('fixtures/example.yaml', () => {
+  it('is valid and seeds its strict demo account', async () => {
+    const { startSim } = await import('../helpers/server.js');
+    const { ROOT } = await import('../helpers/process.js');
+    const sim = await startSim({ fixtures: join(ROOT, 'fixtures/example.yaml'), logLevel: 'silent' });
+    try {
+      const sid = 'AC00000000000000000000000000000001';
+      const acct = await twilioClient(sim.url, sid, 'demo-auth-token').client.api.v2010.accounts(sid).fetch();
+      expect(acct.friendlyName).toBe('Demo Realty');
+      const viaKey = twilioClient(sim.url, 'SK00000000000000000000000000000001', 'demo-api-key-secret', sid).client;
+      const m = await viaKey.messages.create({ to: '+15551230000', from: '+15005550006', body: 'seeded' });
+      expect(m.accountSid).toBe(sid);
+      await expect(twilioClient(sim.url, sid, 'wrong').client.messages.list()).rejects.toMatchObject({ code: 20003 });
+    } finally {
+      await sim.close();
+    }
+  });
+});

@@ -156,6 +156,11 @@ describe('twilio-node Messages', () => {
     expect(await client.messages.list({ dateSentBefore: yesterday })).toHaveLength(0);
     expect(await client.messages.list({ dateSentAfter: tomorrow })).toHaveLength(0);
     expect(await client.messages.list({ dateSent: yesterday })).toHaveLength(0);
+    // A date at midnight (how the SDKs send a day) covers that whole day.
+    const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+    expect(await client.messages.list({ dateSent: today })).toHaveLength(3);
+    const stored = await inspect(`/__inspect/twilio/messages?tenant=${sid}&to=+15551230010`);
+    expect(stored.items.map((m: any) => m.body).sort()).toEqual(['a', 'c']);
   });
 
   it('redacts with Body="" and deletes', async () => {

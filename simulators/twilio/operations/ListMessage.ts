@@ -16,9 +16,14 @@ export interface MessagePage {
 
 const DAY = 86_400_000;
 
+/**
+ * A date filter value: a day (`YYYY-MM-DD`, or midnight `YYYY-MM-DDT00:00:00Z`, which is how the
+ * SDKs serialize a date) covers the whole day; any other date-time covers that second.
+ */
 function parseDate(name: string, v: string): { start: number; end: number } {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(v)) {
-    const t = Date.parse(v + 'T00:00:00Z');
+  const day = /^(\d{4}-\d{2}-\d{2})(?:T00:00:00(?:\.0+)?(?:Z|[+-]00:?00)?)?$/.exec(v);
+  if (day) {
+    const t = Date.parse(day[1] + 'T00:00:00Z');
     if (Number.isFinite(t)) return { start: t, end: t + DAY - 1 };
   } else {
     const t = Date.parse(v);

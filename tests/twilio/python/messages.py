@@ -22,7 +22,7 @@ import time
 import traceback
 from datetime import datetime, timedelta, timezone
 
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
@@ -147,12 +147,22 @@ def account(a):
 
 
 def attempt(fn):
-    """The value of fn(), or the TwilioRestException it raised."""
+    """The value of fn(), or what it raised.
+
+    fetch/create/update/delete raise TwilioRestException; list() and page() raise a plain
+    TwilioException('Unable to fetch page', response) whose response holds Twilio's error.
+    """
     try:
         return {"raised": False, "value": fn()}
     except TwilioRestException as e:
-        return {"raised": True, "code": e.code, "status": e.status, "method": e.method,
-                "uri": e.uri, "msg": e.msg}
+        return {"raised": True, "type": "TwilioRestException", "code": e.code, "status": e.status,
+                "method": e.method, "uri": e.uri, "msg": e.msg}
+    except TwilioException as e:
+        response = e.args[1] if len(e.args) > 1 else None
+        if response is None or not hasattr(response, "status_code"):
+            raise
+        return {"raised": True, "type": "TwilioException", "message": e.args[0],
+                "code": json.loads(response.text).get("code"), "status": response.status_code}
 
 
 def wire_since(mark):
@@ -381,6 +391,13 @@ def s_isolation():
     }
 
 
+def s_other_product():
+    """Products other than api.twilio.com go to BASE/{product}/... (http_client mode only)."""
+    mark = len(WIRE)
+    r = attempt(lambda: client.verify.v2.services("VA" + "0" * 32).fetch().sid)
+    return {"fetch": r, "wire": wire_since(mark)}
+
+
 SCENARIOS = [
     ("create", s_create),
     ("media", s_media),
@@ -394,6 +411,8 @@ SCENARIOS = [
     ("paging", s_paging),
     ("isolation", s_isolation),
 ]
+if MODE == "http_client":
+    SCENARIOS.append(("other_product", s_other_product))
 
 result = {"mode": MODE, "twilio_version": __import__("twilio").__version__}
 for name, fn in SCENARIOS:
