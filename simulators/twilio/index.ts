@@ -70,6 +70,8 @@ export class TwilioSimulator implements Simulator {
         if (exists) return errors.methodNotAllowed(req.method).toResponse({ tenant: account });
         return errors.notFound(req.path).toResponse({ tenant: account, unmatched: true });
       }
+      // Routes under /Accounts/{AccountSid} need a well-formed SID there, and it must be the caller's.
+      if (pathAccount === undefined && found.route.pattern.startsWith('/2010-04-01/Accounts/:')) throw errors.notFound(req.path);
       if (pathAccount !== undefined && pathAccount !== account) throw errors.invalidPassword();
       const ctx = this.ctx;
       let form: Promise<FormValues> | undefined;

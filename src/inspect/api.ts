@@ -17,6 +17,11 @@ export interface InspectDeps {
 const MAX_WAIT_MS = 60_000;
 const MAX_LIMIT = 1000;
 
+function limitOf(v: unknown): number {
+  const n = Math.trunc(Number(typeof v === 'string' ? v : 100));
+  return Number.isFinite(n) && n >= 1 ? Math.min(n, MAX_LIMIT) : 100;
+}
+
 function fail(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
@@ -124,8 +129,9 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       return fail(res, 400, 'bad_since', 'since must be an ISO time or a request id');
     }
     const status = str(req.query.status);
+    if (status !== undefined && !/^\d{3}$/.test(status)) return fail(res, 400, 'bad_status', 'status must be an HTTP status code');
     const unmatched = str(req.query.unmatched);
-    const limit = Math.min(Number(str(req.query.limit) ?? 100) || 100, MAX_LIMIT);
+    const limit = limitOf(req.query.limit);
     const items = await longPoll(req, deps, () =>
       deps.journal.list({
         provider: str(req.query.provider) || undefined,
@@ -152,7 +158,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       tenant: str(req.query.tenant) || undefined,
       ...since,
       params,
-      limit: Math.min(Number(str(req.query.limit) ?? 100) || 100, MAX_LIMIT),
+      limit: limitOf(req.query.limit),
     };
     const items = await longPoll(req, deps, () => coll.list(q));
     res.json({ items });

@@ -2,6 +2,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { OpenAPIV3_1 } from 'openapi-types';
 import YAML from 'yaml';
 
 /** An exchange to check: what was asked and what came back (body parsed from JSON, '' when empty). */
@@ -27,8 +28,12 @@ export function openapiFile(name: string): string {
   return fileURLToPath(new URL(`../../openapi/${name}`, import.meta.url));
 }
 
-export function loadDocument(name: string): Json {
-  return YAML.parse(readFileSync(openapiFile(name), 'utf8')) as Json;
+export type Document = OpenAPIV3_1.Document & Json;
+
+export function loadDocument(name: string): Document {
+  const doc = YAML.parse(readFileSync(openapiFile(name), 'utf8')) as Document;
+  if (!/^3\.1\./.test(doc.openapi)) throw new Error(`${name} is not OpenAPI 3.1`);
+  return doc;
 }
 
 function escapePointer(s: string): string {
@@ -46,7 +51,7 @@ function describeError(e: ErrorObject): string {
  * it, so `#/components/...` references resolve against the document itself.
  */
 export class ContractValidator {
-  readonly doc: Json;
+  readonly doc: Document;
   private readonly id: string;
   private readonly ajv: InstanceType<typeof Ajv2020.default>;
   private readonly compiled = new Map<string, ValidateFunction>();

@@ -107,14 +107,17 @@ describe('Twilio api v2010 against openapi/twilio.yaml', () => {
   it('filters by To, From and DateSent', async () => {
     const batch = await good.client.messages.list({ to: '+15550100499' });
     expect(batch).toHaveLength(4);
-    const viaService = await good.client.messages.list({ from: FROM });
-    expect(viaService.every((x) => x.from === FROM)).toBe(true);
-    expect(viaService).toHaveLength(6);
+    const fromNumber = await good.client.messages.list({ from: FROM });
+    expect(fromNumber.every((x) => x.from === FROM)).toBe(true);
+    expect(fromNumber).toHaveLength(6);
     const now = Date.now();
     const window = await good.client.messages.list({ dateSentAfter: new Date(now - 3600_000), dateSentBefore: new Date(now + 3600_000) });
     expect(window).toHaveLength(sent.length);
     const yesterday = await good.client.messages.list({ dateSentBefore: new Date(now - 2 * 86_400_000) });
     expect(yesterday).toHaveLength(0);
+    const created = (await good.client.messages(sms).fetch()).dateCreated;
+    const day = new Date(Date.UTC(created.getUTCFullYear(), created.getUTCMonth(), created.getUTCDate()));
+    expect((await good.client.messages.list({ dateSent: day })).map((x) => x.sid)).toContain(sms);
   });
 
   it('fetches, redacts and deletes a message', async () => {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
@@ -59,9 +60,11 @@ describe('bad input gets Twilio errors, never a 500', () => {
     const chunked = await request(sim.url + path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...auth },
-      body: (async function* () {
-        for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, 'y');
-      })(),
+      body: Readable.from(
+        (function* () {
+          for (let i = 0; i < 100; i++) yield Buffer.alloc(1024, 'y');
+        })(),
+      ),
     });
     expect(chunked.statusCode).toBe(413);
     await chunked.body.text();
@@ -83,6 +86,16 @@ describe('bad input gets Twilio errors, never a 500', () => {
     expect(await put.body.json()).toMatchObject({ status: 405 });
     const unmatched = await journal(`unmatched=true&tenant=${sid}`);
     expect(unmatched.map((r) => r.path)).toEqual(expect.arrayContaining([`/2010-04-01/Accounts/${sid}/Queues.json`, '/verify/v2/Services']));
+  });
+
+  it('a malformed AccountSid in the path is not the caller\'s account', async () => {
+    for (const p of ['/2010-04-01/Accounts/not-an-account/Messages.json', '/2010-04-01/Accounts/foo.json']) {
+      const r = await request(sim.url + p, { headers: auth });
+      expect(r.statusCode).toBe(404);
+      expect(await r.body.json()).toMatchObject({ code: 20404, status: 404 });
+    }
+    const created = await post('/2010-04-01/Accounts/foo/Messages.json', 'To=%2B15551234567&From=%2B15005550006&Body=x', auth);
+    expect(created.status).toBe(404);
   });
 
   it('missing or malformed credentials get 20003 with WWW-Authenticate', async () => {

@@ -189,6 +189,7 @@ describe('twilio-node Messages', () => {
     expect(accepted.status).toBe('accepted');
     expect(accepted.messagingServiceSid).toBe(mg);
     expect(accepted.from).toBeNull();
+    expect(accepted.numSegments).toBe('0');
     const sendAt = new Date(Date.now() + 3_600_000);
     const sch = await client.messages.create({ to: '+15551230030', messagingServiceSid: mg, body: 'later', scheduleType: 'fixed', sendAt });
     expect(sch.status).toBe('scheduled');

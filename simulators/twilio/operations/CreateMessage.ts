@@ -87,7 +87,8 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     body,
     status: sendAt !== null ? 'scheduled' : service ? 'accepted' : 'queued',
     direction: 'outbound-api',
-    num_segments: countSegments(body),
+    // Through a Messaging Service the sender (and so the encoding) is not chosen yet: Twilio shows 0.
+    num_segments: service ? 0 : countSegments(body),
     num_media: mediaUrls.length,
     messaging_service_sid: service ?? null,
     error_code: null,

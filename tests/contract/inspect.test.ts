@@ -1,0 +1,220 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../src/http/server.js';
+import { startSim } from '../helpers/server.js';
+import { newAccountSid, twilioClient } from '../helpers/twilio.js';
+import { ContractValidator, formatFailures, loadDocument, type Exchange } from './openapi.js';
+
+type Json = Record<string, unknown>;
+interface Items<T = Json> {
+  items: T[];
+}
+
+const FROM = '+15550100001';
+
+describe('inspect API against openapi/inspect.yaml', () => {
+  const account = newAccountSid();
+  const validator = new ContractValidator('inspect.yaml');
+  let sim: RunningServer;
+  let twilio: ReturnType<typeof twilioClient>;
+  const exchanges: Exchange[] = [];
+  const notFound: Exchange[] = [];
+
+  async function call<T = Json>(method: string, path: string): Promise<{ status: number; body: T; ms: number }> {
+    const started = performance.now();
+    const res = await fetch(sim.url + path, { method });
+    const text = await res.text();
+    const ms = performance.now() - started;
+    expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
+    const body = (text === '' ? '' : JSON.parse(text)) as T;
+    exchanges.push({ method, url: sim.url + path, status: res.status, body });
+    return { status: res.status, body, ms };
+  }
+  const get = <T = Json>(path: string) => call<T>('GET', path);
+
+  /** Journal rows are committed just after the response; poll until the condition holds. */
+  async function journal(query: string, until: (items: Json[]) => boolean): Promise<Json[]> {
+    for (let i = 0; i < 50; i++) {
+      const r = await get<Items>(`/__inspect/requests?${query}`);
+      expect(r.status).toBe(200);
+      if (until(r.body.items)) return r.body.items;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error(`journal never satisfied the condition for ?${query}`);
+  }
+
+  let mms = '';
+  let sms = '';
+
+  beforeAll(async () => {
+    sim = await startSim();
+    twilio = twilioClient(sim.url, account, 'inspect-token');
+    mms = (
+      await twilio.client.messages.create({
+        to: '+15550100199',
+        from: FROM,
+        body: 'picture',
+        mediaUrl: ['https://media.example.test/a.jpg', 'https://media.example.test/b.gif'],
+      })
+    ).sid;
+    sms = (await twilio.client.messages.create({ to: '+15550100299', from: FROM, body: 'text only' })).sid;
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+  });
+
+  it('GET /__health and GET /__inspect', async () => {
+    expect((await get('/__health')).body).toEqual({ status: 'ok' });
+    const index = await get<{ endpoints: string[] }>('/__inspect');
+    expect(index.status).toBe(200);
+    const documented = Object.keys(validator.doc.paths as Json);
+    for (const e of index.body.endpoints) expect(documented).toContain(e.split(' ')[1]);
+  });
+
+  it('serves openapi/inspect.yaml as JSON at /__inspect/openapi.json', async () => {
+    const r = await get('/__inspect/openapi.json');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual(loadDocument('inspect.yaml'));
+  });
+
+  it('GET /__inspect/tenants', async () => {
+    const r = await get<Items>('/__inspect/tenants');
+    expect(r.body.items).toContainEqual(expect.objectContaining({ provider: 'twilio', tenant: account }));
+  });
+
+  it('GET /__inspect/twilio/messages with its filters', async () => {
+    const all = await get<Items>('/__inspect/twilio/messages');
+    expect(all.body.items.map((m) => m.sid)).toEqual([sms, mms]);
+    const [s, m] = all.body.items;
+    expect(m.media_urls).toEqual(['https://media.example.test/a.jpg', 'https://media.example.test/b.gif']);
+    expect(s.media_urls).toEqual([]);
+    // The same fields, with the same values, as the Twilio API returns for the message.
+    const viaApi = await twilio.client.messages(mms).fetch();
+    const { media_urls: _urls, ...fields } = m;
+    expect(fields).toEqual((twilio.httpClient.recorded.at(-1) as Exchange).body);
+    expect(viaApi.sid).toBe(mms);
+
+    const q = (query: string) => get<Items>(`/__inspect/twilio/messages?${query}`).then((r) => r.body.items.map((x) => x.sid));
+    expect(await q('to=%2B1%20555%20010%200199')).toEqual([mms]);
+    expect(await q(`from=${encodeURIComponent(FROM)}&limit=1`)).toEqual([sms]);
+    expect(await q('status=queued')).toEqual([sms, mms]);
+    expect(await q('status=delivered')).toEqual([]);
+    expect(await q(`tenant=${account}`)).toEqual([sms, mms]);
+    expect(await q(`tenant=${newAccountSid()}`)).toEqual([]);
+    expect(await q(`since=${mms}`)).toEqual([sms]);
+    expect(await q(`since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)).toEqual([sms, mms]);
+    expect(await q(`since=${sms}&wait=30`)).toEqual([]);
+  });
+
+  it('GET /__inspect/requests with its filters', async () => {
+    const rows = await journal(`tenant=${account}&provider=twilio`, (items) => items.filter((x) => x.operation === 'CreateMessage').length === 2);
+    const ids = rows.map((x) => x.id as number);
+    expect([...ids].sort((a, b) => b - a)).toEqual(ids);
+    const create = rows.find((x) => x.operation === 'CreateMessage')!;
+    expect(create).toMatchObject({
+      method: 'POST',
+      path: `/2010-04-01/Accounts/${account}/Messages.json`,
+      provider: 'twilio',
+      tenant: account,
+      status: 201,
+      unmatched: false,
+    });
+
+    const unmatched = await twilio.client.request({ method: 'get', uri: `https://api.twilio.com/2010-04-01/Accounts/${account}/Nope.json` });
+    expect(unmatched.statusCode).toBe(404);
+    const u = await journal('unmatched=true', (items) => items.length === 1);
+    expect(u[0]).toMatchObject({ path: `/2010-04-01/Accounts/${account}/Nope.json`, status: 404, unmatched: true, operation: null });
+    expect((await get<Items>('/__inspect/requests?status=201&limit=1')).body.items).toHaveLength(1);
+    expect((await get<Items>('/__inspect/requests?unmatched=false')).body.items.every((x) => x.unmatched === false)).toBe(true);
+    expect((await get<Items>('/__inspect/requests?provider=s3')).body.items).toEqual([]);
+
+    const newest = u[0].id as number;
+    expect((await get<Items>(`/__inspect/requests?since=${newest}`)).body.items).toEqual([]);
+    const old = await get<Items>(`/__inspect/requests?since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`);
+    expect(old.body.items.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('long-polls /__inspect/requests with wait', async () => {
+    const last = (await journal('', (items) => items.length > 0))[0].id as number;
+    const empty = await get<Items>(`/__inspect/requests?since=${last}&wait=40`);
+    expect(empty.body.items).toEqual([]);
+    expect(empty.ms).toBeGreaterThanOrEqual(30);
+
+    const waiting = get<Items>(`/__inspect/requests?since=${last}&wait=5000`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await twilio.client.messages(sms).fetch();
+    const r = await waiting;
+    expect(r.body.items).toHaveLength(1);
+    expect(r.body.items[0]).toMatchObject({ operation: 'FetchMessage', status: 200 });
+    expect(r.ms).toBeLessThan(4000);
+  });
+
+  it('answers errors as {error:{code,message}}', async () => {
+    expect(await get('/__inspect/requests?since=yesterday')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
+    expect(await get('/__inspect/twilio/messages?since=2020-99-99')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
+    expect(await get('/__inspect/requests?status=abc')).toMatchObject({ status: 400, body: { error: { code: 'bad_status' } } });
+    expect(await call('POST', '/__inspect/reset?provider=fax')).toMatchObject({ status: 400, body: { error: { code: 'bad_provider' } } });
+
+    for (const path of ['/__inspect/nothing/here', '/__nothing']) {
+      const r = await get(path);
+      expect(r.status).toBe(404);
+      expect(validator.matchPath(sim.url + path)).toBeUndefined();
+      notFound.push(exchanges.pop()!);
+    }
+  });
+
+  it('POST /__inspect/reset by tenant, then by provider', async () => {
+    const other = newAccountSid();
+    const second = twilioClient(sim.url, other, 'other-token');
+    await second.client.messages.create({ to: '+15550100399', from: FROM, body: 'other tenant' });
+    await journal(`tenant=${other}`, (items) => items.length === 1);
+
+    const r = await call('POST', `/__inspect/reset?tenant=${account}`);
+    expect(r).toMatchObject({ status: 200, body: { reset: true, tenant: account, provider: null } });
+    expect((await get<Items>(`/__inspect/twilio/messages?tenant=${account}`)).body.items).toEqual([]);
+    expect((await get<Items>(`/__inspect/requests?tenant=${account}`)).body.items).toEqual([]);
+    expect((await get<Items>(`/__inspect/twilio/messages?tenant=${other}`)).body.items).toHaveLength(1);
+    const tenants = (await get<Items>('/__inspect/tenants')).body.items.map((t) => t.tenant);
+    expect(tenants).toContain(other);
+    expect(tenants).not.toContain(account);
+
+    expect(await call('POST', '/__inspect/reset?provider=twilio')).toMatchObject({ status: 200, body: { reset: true, tenant: null, provider: 'twilio' } });
+    expect((await get<Items>('/__inspect/twilio/messages')).body.items).toEqual([]);
+    expect((await get<Items>('/__inspect/tenants')).body.items).toEqual([]);
+  });
+
+  it('every response matches openapi/inspect.yaml', () => {
+    const verdicts = exchanges.map((x) => validator.check(x));
+    for (const x of notFound) {
+      verdicts.push({ exchange: x, where: `${x.method} ${x.url} (components/responses/NotFound)`, errors: validator.validateAt('/components/responses/NotFound', x.body) });
+    }
+    const failures = formatFailures(verdicts);
+    if (failures) console.error(`responses not matching openapi/inspect.yaml:\n\n${failures}`);
+    expect(failures).toBe('');
+    expect(verdicts.length).toBeGreaterThanOrEqual(35);
+
+    const seen = new Set(exchanges.map((x) => `${validator.operationId(x.method, x.url)} ${x.status}`));
+    const documented: string[] = [];
+    for (const item of Object.values(validator.doc.paths as Record<string, Record<string, { operationId: string; responses: Json }>>)) {
+      for (const op of Object.values(item)) for (const status of Object.keys(op.responses)) documented.push(`${op.operationId} ${status}`);
+    }
+    // A ready server never answers 503; every other documented response was produced.
+    expect(documented.filter((d) => !seen.has(d))).toEqual(['getHealth 503']);
+  });
+
+  it('describes Twilio messages exactly as openapi/twilio.yaml does', () => {
+    const twilioDoc = loadDocument('twilio.yaml');
+    const schemas = (d: Json) => (d.components as { schemas: Record<string, Json> }).schemas;
+    const message = schemas(twilioDoc).Message as { required: string[]; properties: Json };
+    const inspected = schemas(validator.doc).InspectTwilioMessage as { required: string[]; properties: Json };
+    const { media_urls: _m, ...properties } = inspected.properties;
+    expect(properties).toEqual(message.properties);
+    expect(inspected.required.filter((r) => r !== 'media_urls')).toEqual(message.required);
+    const refs = new Set(JSON.stringify(message).match(/#\/components\/schemas\/\w+/g));
+    expect(refs.size).toBeGreaterThanOrEqual(8);
+    for (const ref of refs) {
+      const name = ref.split('/').pop()!;
+      expect(schemas(validator.doc)[name], name).toEqual(schemas(twilioDoc)[name]);
+    }
+  });
+});
