@@ -32,7 +32,8 @@ function envNumber(name: string, fallback: number, integer: boolean): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+    process.stderr.write(`benchmark: ${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"\n`);
+    process.exit(2);
   }
   return n;
 }
@@ -472,6 +473,9 @@ async function main(): Promise<number> {
   if (extra < 0) failures.push(`durability: ${-extra} acknowledged messages are missing from the database`);
   if (extra > cutoffBound) failures.push(`durability: ${extra} more rows than acknowledged messages (more than the ${cutoffBound} that can be in flight)`);
   if (journaled < stored) failures.push(`durability: journal holds ${journaled} vendor requests but ${stored} messages are stored`);
+  out();
+
+  out(`load avg at end ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared: compare ratios, not absolute numbers)`);
   out();
 
   // Targets.
