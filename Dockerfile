@@ -12,7 +12,7 @@ RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
 COPY tsconfig.json ./
 COPY src ./src
 COPY simulators ./simulators
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev --ignore-scripts
+RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 # ---- runtime ----
 FROM node:22-bookworm-slim

@@ -1,8 +1,35 @@
-import Ajv, { type ErrorObject } from 'ajv';
-import { readFileSync } from 'node:fs';
+import type { ErrorObject } from 'ajv';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
-import YAML from 'yaml';
 import { ConfigError, type Config, type ConfigExtension, type Knob } from '../core/index.js';
+
+// Heavy modules load on first use: startup pays only for what it needs.
+const require = createRequire(import.meta.url);
+
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/** File name of the validator that `npm run build` precompiles with ajv (standalone code). */
+export const PRECOMPILED_VALIDATOR = 'config-validator.cjs';
+
+export function schemaHash(schema: unknown): string {
+  return createHash('sha256').update(JSON.stringify(schema)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The ajv validator of the configuration schema: the one precompiled at build time when it
+ * matches the schema (no ajv compile at boot), otherwise compiled now.
+ */
+function validatorFor(schema: Record<string, unknown>): Validator {
+  const file = new URL(PRECOMPILED_VALIDATOR, import.meta.url);
+  if (existsSync(file)) {
+    const mod = require(file.pathname) as { hash: string; validate: Validator };
+    if (mod.hash === schemaHash(schema)) return mod.validate;
+  }
+  const Ajv = require('ajv') as typeof import('ajv');
+  return new Ajv.default({ allErrors: false, strict: false }).compile(schema) as Validator;
+}
 
 /** Every knob of the kernel: one name as fixtures key, env var and flag. */
 export const CORE_KNOBS: Knob[] = [
@@ -12,6 +39,7 @@ export const CORE_KNOBS: Knob[] = [
   { key: 'dataDir', env: 'DATA_DIR', flag: 'data', type: 'string', default: './.provider-sim', schema: { minLength: 1 }, description: 'Data directory (SQLite database, stored bytes).' },
   { key: 'inMemory', env: 'IN_MEMORY', flag: 'in-memory', type: 'boolean', default: false, description: 'Keep all state in memory (throwaway runs, tests).' },
   { key: 'fixtures', env: 'FIXTURES', flag: 'fixtures', type: 'string', description: 'YAML or JSON fixtures file: any key of this table plus vendor seed data.' },
+  { key: 'dbSync', env: 'DB_SYNC', flag: 'db-sync', type: 'string', default: 'off', schema: { enum: ['off', 'normal', 'full'] }, description: 'SQLite `synchronous` mode (WAL). Every mode keeps acknowledged writes across a crash of the process; `normal`/`full` also across an OS crash or power loss, at the cost of fsync stalls.' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, description: 'pino log level; one line per request at `info`.' },
   { key: 'maxBodyBytes', env: 'MAX_BODY_BYTES', flag: 'max-body-bytes', type: 'integer', default: 1048576, schema: { minimum: 1 }, description: 'Largest form/JSON request body accepted (S3 object bytes are not limited by it).' },
   { key: 'journalMax', env: 'JOURNAL_MAX', flag: 'journal-max', type: 'integer', default: 10000, schema: { minimum: 1 }, description: 'Request journal rows kept (oldest trimmed first).' },
@@ -99,7 +127,7 @@ export function readFixturesFile(path: string): Record<string, unknown> {
   }
   let data: unknown;
   try {
-    data = /\.json$/i.test(path) ? JSON.parse(text) : YAML.parse(text);
+    data = /\.json$/i.test(path) ? JSON.parse(text) : (require('yaml') as typeof import('yaml')).parse(text);
   } catch (e) {
     throw new ConfigError(`invalid configuration: "fixtures" file ${path} does not parse: ${(e as Error).message}`);
   }
@@ -141,8 +169,7 @@ export function loadConfig(exts: ConfigExtension[], src: ConfigSources = {}): Co
   if (fixturesPath) merged.fixtures = fixturesPath;
   for (const e of exts) if (merged[e.section] === undefined) merged[e.section] = {};
 
-  const ajv = new Ajv.default({ allErrors: false, strict: false });
-  const validate = ajv.compile(configSchema(exts));
+  const validate = validatorFor(configSchema(exts));
   if (!validate(merged)) throw new ConfigError(describe(knobs, validate.errors![0]));
   const cfg = merged as Config;
   // Without PUBLIC_URL the server derives it from the bound address (src/http/server.ts).

@@ -28,6 +28,7 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   inMemory: boolean;
+  dbSync: 'off' | 'normal' | 'full';
   fixtures?: string;
   logLevel: string;
   maxBodyBytes: number;

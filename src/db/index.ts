@@ -19,8 +19,9 @@ interface Job {
  *
  * Writes that a response depends on go through `write(fn)`: every write queued within one
  * event-loop turn commits in a single transaction (each job in its own savepoint, so one
- * failing job does not undo the others), and the promise resolves only after COMMIT. With
- * WAL and synchronous=NORMAL a committed transaction survives a crash of the process.
+ * failing job does not undo the others), and the promise resolves only after COMMIT. In WAL
+ * mode a committed transaction is in the operating system's hands and survives a crash of the
+ * process with every `synchronous` setting; NORMAL and FULL add fsyncs for power loss.
  * `background(fn)` rides along with the next batch (journal rows) without a promise.
  */
 export class Database {
@@ -33,12 +34,12 @@ export class Database {
   private readonly runBatch: (jobs: Job[], bg: (() => void)[]) => unknown[];
   private readonly savepoint: (fn: () => unknown) => unknown;
 
-  constructor(file: string | ':memory:') {
+  constructor(file: string | ':memory:', sync: 'off' | 'normal' | 'full' = 'normal') {
     this.sql = new BetterSqlite3(file);
     if (file !== ':memory:') {
       this.sql.pragma('journal_mode = WAL');
     }
-    this.sql.pragma('synchronous = NORMAL');
+    this.sql.pragma(`synchronous = ${sync.toUpperCase()}`);
     this.sql.pragma('busy_timeout = 5000');
     this.sql.pragma('foreign_keys = ON');
     this.sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -158,8 +159,8 @@ export function loadMigrations(relativeDir: string): Migration[] {
     .map((f) => ({ id: f.replace(/\.sql$/, ''), sql: readFileSync(join(dir, f), 'utf8') }));
 }
 
-export function openDatabase(opts: { inMemory: boolean; dataDir: string }): Database {
-  if (opts.inMemory) return new Database(':memory:');
+export function openDatabase(opts: { inMemory: boolean; dataDir: string; sync?: 'off' | 'normal' | 'full' }): Database {
+  if (opts.inMemory) return new Database(':memory:', 'off');
   mkdirSync(opts.dataDir, { recursive: true });
-  return new Database(join(opts.dataDir, 'provider-sim.sqlite'));
+  return new Database(join(opts.dataDir, 'provider-sim.sqlite'), opts.sync ?? 'normal');
 }

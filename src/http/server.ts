@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock, type Config, type ProviderName, type Simulator, type SimResponse } from '../core/index.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { EventBus } from '../events/index.js';
-import { createInspectApp } from '../inspect/api.js';
+import type { createInspectApp } from '../inspect/api.js';
 import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { fromNode, writeNode } from './node.js';
@@ -57,7 +57,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   let ready = false;
   let sims: Record<ProviderName, Simulator> | undefined;
   let journal: Journal | undefined;
-  let inspectApp: ReturnType<typeof createInspectApp> | undefined;
+  // express (and the inspect API) load on the first /__inspect request, not at boot.
+  let inspectApp: Promise<ReturnType<typeof createInspectApp>> | undefined;
   const inFlight = new Set<Promise<void>>();
   const shutdown = new AbortController();
 
@@ -110,7 +111,22 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       res.on('finish', () =>
         logger.info({ method: req.method, path: url.split('?')[0], status: res.statusCode, ms: Math.round((performance.now() - start) * 100) / 100, provider: 'internal' }, 'request'),
       );
-      inspectApp!(req, res);
+      if (url === '/__health' || url.startsWith('/__health?')) {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end('{"status":"ok"}');
+        return;
+      }
+      inspectApp ??= import('../inspect/api.js').then((m) =>
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, shutdownSignal: shutdown.signal }),
+      );
+      inspectApp.then(
+        (app) => app(req, res),
+        (e) => {
+          logger.error({ err: e }, 'inspect API failed to load');
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+          res.end('{"error":{"code":"error","message":"internal error"}}');
+        },
+      );
       return;
     }
     const p = handleVendor(req, res, start).finally(() => inFlight.delete(p));
@@ -133,7 +149,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
   let db: Database;
   try {
-    db = openDatabase({ inMemory: config.inMemory, dataDir: config.dataDir });
+    db = openDatabase({ inMemory: config.inMemory, dataDir: config.dataDir, sync: config.dbSync });
     db.migrate('core', JOURNAL_MIGRATIONS);
   } catch (e) {
     server.close();
@@ -142,7 +158,6 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const bus = new EventBus();
   sims = createSimulators({ db, bus, clock, config });
   journal = new Journal(db, config.journalMax);
-  inspectApp = createInspectApp({ db, journal, simulators: sims, shutdownSignal: shutdown.signal, ready: () => ready });
   ready = true;
 
   let closing: Promise<void> | undefined;

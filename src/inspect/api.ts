@@ -11,7 +11,6 @@ export interface InspectDeps {
   simulators: Record<ProviderName, Simulator>;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
-  ready: () => boolean;
 }
 
 const MAX_WAIT_MS = 60_000;
@@ -79,11 +78,6 @@ export function createInspectApp(deps: InspectDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-
-  app.get('/__health', (_req, res) => {
-    if (!deps.ready()) return void res.status(503).json({ status: 'starting' });
-    res.json({ status: 'ok' });
-  });
 
   const r = express.Router();
 
