@@ -10,6 +10,10 @@ export interface TwilioFixtureAccount {
 export interface TwilioConfig {
   defaultAuthToken: string;
   accounts?: TwilioFixtureAccount[];
+  /** Outcome rules for every tenant: { number, status, error_code?, kind? } */
+  outcomes?: { number: string; status: string; error_code?: number; kind?: 'message' | 'call' }[];
+  failureRate?: number;
+  seed?: string;
 }
 
 export const twilioConfig: ConfigExtension = {
@@ -25,8 +29,39 @@ export const twilioConfig: ConfigExtension = {
       description:
         'Auth token given to an account first met through an API key (SK...); webhooks of that account are signed with it.',
     },
+    {
+      key: 'twilio.failureRate',
+      env: 'TWILIO_FAILURE_RATE',
+      flag: 'twilio-failure-rate',
+      type: 'number',
+      default: 0,
+      schema: { minimum: 0, maximum: 1 },
+      description: 'Share of messages without an outcome rule that end `undelivered` (30003), chosen deterministically from the seed (demos).',
+    },
+    {
+      key: 'twilio.seed',
+      env: 'TWILIO_SEED',
+      flag: 'twilio-seed',
+      type: 'string',
+      default: 'provider-sim',
+      description: 'Seed of every random-looking choice of the Twilio simulator (failure rate...), so runs replay identically.',
+    },
   ],
   properties: {
+    outcomes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['number', 'status'],
+        properties: {
+          kind: { enum: ['message', 'call'] },
+          number: { type: 'string', minLength: 1 },
+          status: { enum: ['delivered', 'undelivered', 'failed', 'completed', 'busy', 'no-answer', 'canceled'] },
+          error_code: { type: 'integer' },
+        },
+      },
+    },
     accounts: {
       type: 'array',
       items: {

@@ -1,7 +1,9 @@
 import type { Clock } from '../../src/core/index.js';
 import type { Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
+import type { Webhooks } from '../../src/webhooks/index.js';
 import type { Accounts } from './accounts.js';
+import type { MessageLifecycle } from './lifecycle.js';
 import type { TwilioStore } from './store.js';
 
 export interface TwilioContext {
@@ -10,6 +12,8 @@ export interface TwilioContext {
   bus: EventBus;
   clock: Clock;
   accounts: Accounts;
+  webhooks: Webhooks;
+  lifecycle: MessageLifecycle;
   maxBodyBytes: number;
   publicUrl: string;
   /** Authorization header -> verified account (and key), so repeat requests skip decoding. */

@@ -6,17 +6,23 @@ import {
   type FormValues,
   type InspectCollection,
   type InspectQuery,
+  type InspectRoute,
+  type Settings,
+  json,
   type Simulator,
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
 import { loadMigrations, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
+import type { Webhooks } from '../../src/webhooks/index.js';
 import { Accounts } from './accounts.js';
 import { authenticate } from './auth.js';
 import type { TwilioConfig } from './config.js';
 import type { TwilioContext } from './context.js';
 import { errors, TwilioError } from './errors.js';
+import { FINAL_MESSAGE_STATUSES, MessageLifecycle, type OutcomeRule } from './lifecycle.js';
+import { registerTwilioSigner } from './webhooks.js';
 import './events.js';
 import { normalizeNumber } from './phone.js';
 import { readForm, routes, type Call, type Handler } from './routes.js';
@@ -30,6 +36,8 @@ export interface SimulatorDeps {
   bus: EventBus;
   clock: Clock;
   config: Config;
+  webhooks: Webhooks;
+  settings: Settings;
 }
 
 const PATH_ACCOUNT = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})(?:[/.]|$)/;
@@ -37,6 +45,7 @@ const PATH_ACCOUNT = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})(?:[/.]|$)/;
 export class TwilioSimulator implements Simulator {
   readonly provider = 'twilio' as const;
   readonly inspect: Record<string, InspectCollection>;
+  readonly inspectRoutes: InspectRoute[];
   private readonly ctx: TwilioContext;
   private readonly table = new RouteTable<Handler>(routes);
 
@@ -46,17 +55,93 @@ export class TwilioSimulator implements Simulator {
     const store = new TwilioStore(deps.db);
     const accounts = new Accounts(deps.db, store, deps.clock, cfg.defaultAuthToken);
     accounts.seed(cfg.accounts ?? []);
+    registerTwilioSigner(deps.webhooks, store);
+    const lifecycle = new MessageLifecycle(deps.db, deps.bus, deps.clock, deps.settings, deps.webhooks, {
+      stepDelayMs: deps.config.stepDelayMs,
+      failureRate: cfg.failureRate ?? 0,
+      seed: cfg.seed ?? 'provider-sim',
+    });
+    lifecycle.setRules('', (cfg.outcomes ?? []).map((o) => ({ kind: 'message', error_code: null, ...o })), true);
     this.ctx = {
       db: deps.db,
       store,
       bus: deps.bus,
       clock: deps.clock,
       accounts,
+      webhooks: deps.webhooks,
+      lifecycle,
       maxBodyBytes: deps.config.maxBodyBytes,
       publicUrl: deps.config.publicUrl,
       authCache: new Map(),
     };
     this.inspect = { messages: { list: (q) => this.inspectMessages(q) } };
+    this.inspectRoutes = this.createInspectRoutes();
+    void lifecycle.tick();
+  }
+
+  private createInspectRoutes(): InspectRoute[] {
+    const bad = (message: string) => json(400, { error: { code: 'bad_request', message } });
+    const lifecycle = this.ctx.lifecycle;
+    return [
+      {
+        method: 'POST',
+        pattern: '/messages/:sid/advance',
+        handler: async (req) => {
+          const body = (req.body ?? {}) as { status?: unknown; error_code?: unknown };
+          const target = typeof body.status === 'string' ? body.status : req.query.get('status') ?? undefined;
+          const allowed = ['queued', 'sending', 'sent', ...FINAL_MESSAGE_STATUSES];
+          if (target !== undefined && !allowed.includes(target)) return bad(`status must be one of ${allowed.join(', ')}`);
+          const code = body.error_code ?? req.query.get('error_code') ?? undefined;
+          if (code !== undefined && !Number.isInteger(Number(code))) return bad('error_code must be an integer');
+          const row = this.ctx.db.sql.prepare('SELECT account_sid FROM twilio_messages WHERE sid = ?').get(req.params.sid) as
+            | { account_sid: string }
+            | undefined;
+          if (!row || (req.tenant && req.tenant !== row.account_sid)) {
+            return json(404, { error: { code: 'not_found', message: `no message ${req.params.sid}` } });
+          }
+          const m = await lifecycle.advance(row.account_sid, req.params.sid, target, code === undefined ? undefined : Number(code));
+          return json(200, serializeMessage(m!));
+        },
+      },
+      {
+        method: 'GET',
+        pattern: '/outcomes',
+        handler: (req) => json(200, { rules: lifecycle.listRules(req.tenant).map(publicRule) }),
+      },
+      {
+        method: 'PUT',
+        pattern: '/outcomes',
+        handler: (req) => {
+          const body = req.body as { rules?: unknown };
+          const rules = Array.isArray(body) ? body : body?.rules;
+          if (!Array.isArray(rules)) return bad('the body must be {"rules":[{"number","status","error_code"?,"kind"?}]}');
+          const parsed: Omit<OutcomeRule, 'tenant'>[] = [];
+          for (const r of rules as Record<string, unknown>[]) {
+            const kind = (r?.kind ?? 'message') as string;
+            const statuses = kind === 'call' ? ['completed', 'busy', 'no-answer', 'failed', 'canceled'] : ['delivered', 'undelivered', 'failed'];
+            if (kind !== 'message' && kind !== 'call') return bad('kind must be message or call');
+            if (typeof r?.number !== 'string' || !r.number) return bad('each rule needs a number (E.164, or a prefix ending in *)');
+            if (typeof r.status !== 'string' || !statuses.includes(r.status)) return bad(`status must be one of ${statuses.join(', ')}`);
+            if (r.error_code !== undefined && r.error_code !== null && !Number.isInteger(r.error_code)) return bad('error_code must be an integer');
+            parsed.push({ kind: kind as 'message' | 'call', number: r.number, status: r.status, error_code: (r.error_code as number | undefined) ?? null });
+          }
+          lifecycle.setRules(req.tenant ?? '', parsed);
+          return json(200, { rules: lifecycle.listRules(req.tenant).map(publicRule) });
+        },
+      },
+      {
+        method: 'DELETE',
+        pattern: '/outcomes',
+        handler: (req) => {
+          lifecycle.setRules(req.tenant ?? '', []);
+          return json(200, { rules: lifecycle.listRules(req.tenant).map(publicRule) });
+        },
+      },
+    ];
+  }
+
+  close(): void {
+    this.ctx.lifecycle.stop();
   }
 
   async handle(req: SimRequest): Promise<SimResponse> {
@@ -96,6 +181,7 @@ export class TwilioSimulator implements Simulator {
     this.ctx.db.transaction(() => this.ctx.store.reset(tenant));
     this.ctx.authCache.clear();
     this.ctx.accounts.forget();
+    this.ctx.lifecycle.forgetRules();
   }
 
   tenants(): { tenant: string; created: string }[] {
@@ -131,4 +217,8 @@ export class TwilioSimulator implements Simulator {
       media_urls: r.num_media ? (mediaOf.all(r.sid) as MediaRow[]).map((m) => m.url) : [],
     }));
   }
+}
+
+function publicRule(r: OutcomeRule) {
+  return { tenant: r.tenant || null, kind: r.kind, number: r.number, status: r.status, error_code: r.error_code, fixture: !!r.fixture };
 }

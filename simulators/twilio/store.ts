@@ -40,6 +40,10 @@ export interface MessageRow {
   send_at: number | null;
   status_callback: string | null;
   params: string;
+  /** when the next lifecycle step is due (null: final, or waiting for /advance) */
+  next_step_at: number | null;
+  /** planned end: 'delivered', 'undelivered:30003', 'failed:30008' */
+  outcome: string | null;
 }
 
 export interface MediaRow {
@@ -86,6 +90,8 @@ export class TwilioStore {
   readonly deleteMediaOfMessage: Statement;
   readonly countMediaOfMessage: Statement;
   readonly setNumMedia: Statement;
+  /** outcome, next_step_at, sid */
+  readonly planMessage: Statement;
 
   constructor(private readonly db: Database) {
     const s = db.sql;
@@ -103,10 +109,10 @@ export class TwilioStore {
     this.insertMessage = s.prepare(
       `INSERT INTO twilio_messages (sid, account_sid, to_number, from_number, body, status, direction, num_segments,
          num_media, messaging_service_sid, error_code, error_message, price, price_unit, date_created, date_updated,
-         date_sent, send_at, status_callback, params)
+         date_sent, send_at, status_callback, params, next_step_at, outcome)
        VALUES (@sid, @account_sid, @to_number, @from_number, @body, @status, @direction, @num_segments,
          @num_media, @messaging_service_sid, @error_code, @error_message, @price, @price_unit, @date_created,
-         @date_updated, @date_sent, @send_at, @status_callback, @params)`,
+         @date_updated, @date_sent, @send_at, @status_callback, @params, @next_step_at, @outcome)`,
     );
     this.getMessage = s.prepare('SELECT * FROM twilio_messages WHERE account_sid = ? AND sid = ?');
     this.getMessageSeq = s.prepare('SELECT seq FROM twilio_messages WHERE account_sid = ? AND sid = ?').pluck();
@@ -128,6 +134,7 @@ export class TwilioStore {
     this.deleteMedia = s.prepare('DELETE FROM twilio_media WHERE account_sid = ? AND message_sid = ? AND sid = ?');
     this.deleteMediaOfMessage = s.prepare('DELETE FROM twilio_media WHERE account_sid = ? AND message_sid = ?');
     this.countMediaOfMessage = s.prepare('SELECT COUNT(*) FROM twilio_media WHERE account_sid = ? AND message_sid = ?').pluck();
+    this.planMessage = s.prepare('UPDATE twilio_messages SET outcome = ?, next_step_at = ? WHERE sid = ?');
     this.setNumMedia = s.prepare('UPDATE twilio_messages SET num_media = ?, date_updated = ? WHERE account_sid = ? AND sid = ?');
   }
 
@@ -185,10 +192,12 @@ export class TwilioStore {
       for (const t of tables) this.db.sql.prepare(`DELETE FROM ${t} WHERE account_sid = ?`).run(tenant);
       this.db.sql.prepare('DELETE FROM twilio_api_keys WHERE account_sid = ? AND fixture = 0').run(tenant);
       this.db.sql.prepare('DELETE FROM twilio_accounts WHERE sid = ? AND fixture = 0').run(tenant);
+      this.db.sql.prepare('DELETE FROM twilio_outcome_rules WHERE tenant = ? AND fixture = 0').run(tenant);
     } else {
       for (const t of tables) this.db.sql.prepare(`DELETE FROM ${t}`).run();
       this.db.sql.prepare('DELETE FROM twilio_api_keys WHERE fixture = 0').run();
       this.db.sql.prepare('DELETE FROM twilio_accounts WHERE fixture = 0').run();
+      this.db.sql.prepare('DELETE FROM twilio_outcome_rules WHERE fixture = 0').run();
     }
   }
 }

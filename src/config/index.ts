@@ -42,6 +42,11 @@ export const CORE_KNOBS: Knob[] = [
   { key: 'dbSync', env: 'DB_SYNC', flag: 'db-sync', type: 'string', default: 'off', schema: { enum: ['off', 'normal', 'full'] }, description: 'SQLite `synchronous` mode (WAL). Every mode keeps acknowledged writes across a crash of the process; `normal`/`full` also across an OS crash or power loss, at the cost of fsync stalls.' },
   { key: 'logLevel', env: 'LOG_LEVEL', flag: 'log-level', type: 'string', default: 'info', schema: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }, description: 'pino log level; one line per request at `info`.' },
   { key: 'maxBodyBytes', env: 'MAX_BODY_BYTES', flag: 'max-body-bytes', type: 'integer', default: 1048576, schema: { minimum: 1 }, description: 'Largest form/JSON request body accepted (S3 object bytes are not limited by it).' },
+  { key: 'timing', env: 'TIMING', flag: 'timing', type: 'string', default: 'realistic', schema: { enum: ['realistic', 'immediate', 'manual'] }, description: 'How simulated lifecycles (message delivery...) advance: `realistic` (a few hundred ms per step), `immediate`, or `manual` (only through /__inspect .../advance). Overridable per tenant with PUT /__inspect/settings.' },
+  { key: 'stepDelayMs', env: 'STEP_DELAY_MS', flag: 'step-delay-ms', type: 'integer', default: 300, schema: { minimum: 0 }, description: 'Delay of one lifecycle step in `realistic` timing.' },
+  { key: 'webhookMaxAttempts', env: 'WEBHOOK_MAX_ATTEMPTS', flag: 'webhook-max-attempts', type: 'integer', default: 5, schema: { minimum: 1 }, description: 'Delivery attempts of one webhook (connection errors, 429 and 5xx are retried).' },
+  { key: 'webhookBackoffMs', env: 'WEBHOOK_BACKOFF_MS', flag: 'webhook-backoff-ms', type: 'integer', default: 1000, schema: { minimum: 0 }, description: 'First retry delay of a webhook; doubles with each attempt.' },
+  { key: 'webhookTimeoutMs', env: 'WEBHOOK_TIMEOUT_MS', flag: 'webhook-timeout-ms', type: 'integer', default: 10000, schema: { minimum: 1 }, description: 'How long a webhook receiver may take to answer.' },
   { key: 'journalMax', env: 'JOURNAL_MAX', flag: 'journal-max', type: 'integer', default: 10000, schema: { minimum: 1 }, description: 'Request journal rows kept (oldest trimmed first).' },
 ];
 
@@ -88,9 +93,9 @@ function setPath(obj: Record<string, unknown>, key: string, value: unknown): voi
 }
 
 function coerce(k: Knob, raw: string): unknown {
-  if (k.type === 'integer') {
+  if (k.type === 'integer' || k.type === 'number') {
     const n = Number(raw);
-    return raw.trim() !== '' && Number.isInteger(n) ? n : raw;
+    return raw.trim() !== '' && (k.type === 'number' ? Number.isFinite(n) : Number.isInteger(n)) ? n : raw;
   }
   if (k.type === 'boolean') {
     const l = raw.toLowerCase();

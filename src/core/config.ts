@@ -5,7 +5,7 @@ export interface Knob {
   key: string;
   env: string;
   flag: string;
-  type: 'integer' | 'string' | 'boolean';
+  type: 'integer' | 'number' | 'string' | 'boolean';
   default?: string | number | boolean;
   /** Extra JSON Schema keywords (minimum, enum, pattern...). */
   schema?: Record<string, unknown>;
@@ -18,6 +18,14 @@ export interface ConfigExtension {
   knobs: Knob[];
   /** JSON Schema properties of the section besides the knobs (accounts, keys...). */
   properties: Record<string, unknown>;
+}
+
+export type Timing = 'realistic' | 'immediate' | 'manual';
+
+/** Per-tenant settings (PUT /__inspect/settings), read by the simulators. */
+export interface Settings {
+  /** The tenant's value, else the global one set through the API, else the configured default. */
+  timing(tenant: string): Timing;
 }
 
 /** The validated configuration. Vendor sections are read by their vendor. */
@@ -33,5 +41,10 @@ export interface Config {
   logLevel: string;
   maxBodyBytes: number;
   journalMax: number;
+  timing: Timing;
+  stepDelayMs: number;
+  webhookMaxAttempts: number;
+  webhookBackoffMs: number;
+  webhookTimeoutMs: number;
   [section: string]: unknown;
 }

@@ -58,6 +58,8 @@ export interface Simulator {
   tenants(): { tenant: string; created: string }[];
   /** Collections shown under /__inspect/<provider>/<name>. */
   readonly inspect?: Record<string, InspectCollection>;
+  /** Further routes under /__inspect/<provider> (actions, downloads). */
+  readonly inspectRoutes?: InspectRoute[];
   /** Stops timers; called on shutdown. */
   close?(): Promise<void> | void;
 }
@@ -79,4 +81,36 @@ export interface InspectQuery {
 /** A collection a simulator shows under /__inspect/<provider>/<name>, newest first. */
 export interface InspectCollection {
   list(q: InspectQuery): unknown[];
+  /**
+   * A part of one item, served at /__inspect/<provider>/<name>/<id>/<part...> (e.g. an email's
+   * `html`, or `attachments/0`). Undefined when the item or the part does not exist.
+   */
+  resource?(id: string, part: string[]): InspectResource | undefined;
+}
+
+/** Bytes an inspect collection serves for one part of an item. */
+export interface InspectResource {
+  contentType: string;
+  body: string | Uint8Array;
+  /** Sent as `Content-Disposition: attachment; filename=...` when set. */
+  filename?: string;
+}
+
+/** A request to one of a simulator's own /__inspect routes (JSON bodies already parsed). */
+export interface InspectRequest {
+  params: Record<string, string>;
+  query: URLSearchParams;
+  body: unknown;
+  tenant?: string;
+}
+
+/**
+ * A route a simulator adds under /__inspect/<provider>: `pattern` is relative to that prefix and
+ * uses express-style parameters (`/messages/:sid/advance`). The answer is a SimResponse, so a
+ * download can stream.
+ */
+export interface InspectRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  pattern: string;
+  handler: (req: InspectRequest) => Promise<SimResponse> | SimResponse;
 }

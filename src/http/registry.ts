@@ -1,7 +1,8 @@
 /** The one place that lists the vendors. */
-import type { Clock, Config, ConfigExtension, ProviderName, Simulator } from '../core/index.js';
+import type { Clock, Config, ConfigExtension, ProviderName, Settings, Simulator } from '../core/index.js';
 import type { Database } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
+import type { Webhooks } from '../webhooks/index.js';
 import { S3Simulator } from '../../simulators/s3/index.js';
 import { SendGridSimulator } from '../../simulators/sendgrid/index.js';
 import { TwilioSimulator, twilioConfig } from '../../simulators/twilio/index.js';
@@ -13,6 +14,8 @@ export interface Deps {
   bus: EventBus;
   clock: Clock;
   config: Config;
+  webhooks: Webhooks;
+  settings: Settings;
 }
 
 export function createSimulators(deps: Deps): Record<ProviderName, Simulator> {

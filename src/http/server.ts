@@ -6,6 +6,8 @@ import { openDatabase, type Database } from '../db/index.js';
 import { EventBus } from '../events/index.js';
 import type { createInspectApp } from '../inspect/api.js';
 import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
+import { SettingsStore } from '../inspect/settings.js';
+import { Webhooks } from '../webhooks/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { fromNode, writeNode } from './node.js';
 import { createSimulators } from './registry.js';
@@ -17,6 +19,7 @@ export interface RunningServer {
   config: Config;
   db: Database;
   bus: EventBus;
+  webhooks: Webhooks;
   simulators: Record<ProviderName, Simulator>;
   server: Server;
   logger: Logger;
@@ -117,7 +120,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, shutdownSignal: shutdown.signal }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, shutdownSignal: shutdown.signal }),
       );
       inspectApp.then(
         (app) => app(req, res),
@@ -156,8 +159,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     throw e;
   }
   const bus = new EventBus();
-  sims = createSimulators({ db, bus, clock, config });
+  const webhooks = new Webhooks(db, clock, {
+    maxAttempts: config.webhookMaxAttempts,
+    backoffMs: config.webhookBackoffMs,
+    timeoutMs: config.webhookTimeoutMs,
+    concurrency: 16,
+  });
+  const settings = new SettingsStore(db, config);
+  sims = createSimulators({ db, bus, clock, config, webhooks, settings });
   journal = new Journal(db, config.journalMax);
+  webhooks.kick();
   ready = true;
 
   let closing: Promise<void> | undefined;
@@ -171,9 +182,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       await stopped;
       clearTimeout(force);
       for (const s of Object.values(sims!)) await s.close?.();
+      await webhooks.close();
       db.close();
       logger.flush?.();
     })());
 
-  return { url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
+  return { webhooks, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
 }

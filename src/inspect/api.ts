@@ -1,14 +1,20 @@
 import express, { type Request, type Response } from 'express';
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import type { InspectQuery, ProviderName, Simulator } from '../core/index.js';
 import { projectPath, type Database } from '../db/index.js';
+import type { Webhooks } from '../webhooks/index.js';
 import type { Journal } from './journal.js';
+import type { SettingsStore } from './settings.js';
 
 export interface InspectDeps {
   db: Database;
   journal: Journal;
   simulators: Record<ProviderName, Simulator>;
+  webhooks: Webhooks;
+  settings: SettingsStore;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
 }
@@ -89,7 +95,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/tenants',
         'GET /__inspect/requests',
         'POST /__inspect/reset',
-        'GET /__inspect/twilio/messages',
+        ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
     });
   });
@@ -113,6 +119,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     deps.db.flush();
     for (const s of Object.values(deps.simulators)) if (!provider || s.provider === provider) s.reset(tenant);
     deps.journal.reset(tenant);
+    if (!provider) deps.webhooks.reset(tenant);
     res.json({ reset: true, tenant: tenant ?? null, provider: provider ?? null });
   });
 
@@ -140,6 +147,72 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     res.json({ items });
   });
 
+  r.get('/webhooks', async (req, res) => {
+    const since = parseSince(str(req.query.since));
+    if (!since || (since.sinceId !== undefined && !/^\d+$/.test(since.sinceId))) {
+      return fail(res, 400, 'bad_since', 'since must be an ISO time or a delivery id');
+    }
+    const items = await longPoll(req, deps, () =>
+      deps.webhooks.list({
+        tenant: str(req.query.tenant) || undefined,
+        provider: str(req.query.provider) || undefined,
+        status: str(req.query.status) || undefined,
+        resource: str(req.query.resource) || undefined,
+        sinceId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
+        sinceTime: since.sinceTime,
+        limit: limitOf(req.query.limit),
+      }),
+    );
+    res.json({ items });
+  });
+
+  r.post('/webhooks/:id/retry', (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isInteger(id) || !deps.webhooks.retry(id)) {
+      return fail(res, 404, 'not_found', `no webhook delivery ${req.params.id} that can be retried`);
+    }
+    res.status(202).json({ retried: id });
+  });
+
+  r.get('/settings', (req, res) => {
+    const tenant = str(req.query.tenant) ?? '';
+    res.json({ tenant: tenant || null, settings: deps.settings.get(tenant) });
+  });
+
+  r.put('/settings', express.json({ limit: '64kb' }), (req, res) => {
+    const tenant = str(req.query.tenant) ?? '';
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return fail(res, 400, 'bad_settings', 'the body must be a JSON object such as {"timing":"manual"}');
+    }
+    const err = deps.settings.set(tenant, body as Record<string, unknown>);
+    if (err) return fail(res, 400, 'bad_settings', err);
+    res.json({ tenant: tenant || null, settings: deps.settings.get(tenant) });
+  });
+
+  // Each simulator's own inspect routes (actions such as /advance, downloads).
+  const jsonBody = express.json({ limit: '1mb' });
+  for (const sim of Object.values(deps.simulators)) {
+    for (const route of sim.inspectRoutes ?? []) {
+      const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+      r[method](`/${sim.provider}${route.pattern}`, jsonBody, async (req, res) => {
+        const query = new URLSearchParams();
+        for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') query.set(k, v);
+        const out = await route.handler({
+          params: req.params as Record<string, string>,
+          query,
+          body: req.body,
+          tenant: str(req.query.tenant) || undefined,
+        });
+        res.status(out.status);
+        for (const [k, v] of Object.entries(out.headers)) res.setHeader(k, v);
+        if (out.body === null) return void res.end();
+        if (typeof out.body === 'string' || out.body instanceof Uint8Array) return void res.end(out.body);
+        await pipeline(Readable.from(out.body), res);
+      });
+    }
+  }
+
   r.get('/:provider/:collection', async (req, res) => {
     const sim = deps.simulators[req.params.provider as ProviderName];
     const coll = sim?.inspect?.[req.params.collection];
@@ -156,6 +229,19 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     };
     const items = await longPoll(req, deps, () => coll.list(q));
     res.json({ items });
+  });
+
+  r.get('/:provider/:collection/:id/*part', (req, res) => {
+    const sim = deps.simulators[req.params.provider as ProviderName];
+    const coll = sim?.inspect?.[req.params.collection];
+    const part = req.params.part as unknown as string[];
+    deps.db.flush();
+    const found = coll?.resource?.(req.params.id, part);
+    if (!found) return fail(res, 404, 'not_found', `no ${part.join('/')} for ${req.params.provider}/${req.params.collection}/${req.params.id}`);
+    res.status(200);
+    if (found.filename !== undefined) res.attachment(found.filename);
+    res.type(found.contentType);
+    res.send(typeof found.body === 'string' ? found.body : Buffer.from(found.body));
   });
 
   r.use((req, res) => fail(res, 404, 'not_found', `no inspect endpoint ${req.method} ${req.path}`));

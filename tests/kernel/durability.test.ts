@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exited, spawnServer, tempDir, type Child } from '../helpers/process.js';
+import { formParams, startReceiver } from '../helpers/receiver.js';
 import { newAccountSid, twilioClient } from '../helpers/twilio.js';
 
 const children: Child[] = [];
@@ -7,8 +8,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.proc.exitCode === null) c.proc.kill('SIGKILL');
 });
 
-async function start(dir: string): Promise<Child> {
-  const c = await spawnServer(['--data', dir]);
+async function start(dir: string, env: Record<string, string> = {}): Promise<Child> {
+  const c = await spawnServer(['--data', dir], env);
   children.push(c);
   return c;
 }
@@ -60,5 +61,37 @@ describe('state on disk', () => {
     const stored = new Set(after.map((m) => m.sid));
     const lost = acked.filter((s) => !stored.has(s));
     expect(lost).toEqual([]);
+  });
+});
+
+describe('lifecycles and webhooks across a crash', () => {
+  it('a kill -9 mid-lifecycle resumes the steps and delivers every status callback', async () => {
+    const dir = tempDir();
+    const sid = newAccountSid();
+    const receiver = await startReceiver();
+    try {
+      let srv = await start(dir, { STEP_DELAY_MS: '400', WEBHOOK_BACKOFF_MS: '50' });
+      const { client } = twilioClient(srv.url, sid, 'tok');
+      const cb = `${receiver.base}/status`;
+      const sids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        sids.push((await client.messages.create({ to: '+15557770000', from: '+15005550006', body: `m${i}`, statusCallback: cb })).sid);
+      }
+      srv.proc.kill('SIGKILL');
+      await exited(srv.proc);
+      srv = await start(dir, { STEP_DELAY_MS: '50', WEBHOOK_BACKOFF_MS: '50' });
+      await receiver.until(
+        (all) => sids.every((s) => all.some((r) => formParams(r.body).MessageSid === s && formParams(r.body).MessageStatus === 'delivered')),
+        15_000,
+      );
+      for (const s of sids) {
+        const seen = receiver.received.filter((r) => formParams(r.body).MessageSid === s).map((r) => formParams(r.body).MessageStatus);
+        expect(seen.filter((x, i) => seen.indexOf(x) === i)).toEqual(['sending', 'sent', 'delivered']);
+      }
+      const list = await twilioClient(srv.url, sid, 'tok').client.messages.list();
+      expect(list.map((m) => m.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+    } finally {
+      await receiver.close();
+    }
   });
 });

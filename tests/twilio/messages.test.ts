@@ -5,7 +5,8 @@ import { newAccountSid, newKeySid, twilioClient } from '../helpers/twilio.js';
 
 let sim: RunningServer;
 beforeAll(async () => {
-  sim = await startSim();
+  // Manual timing: messages stay as created, so their statuses can be asserted exactly.
+  sim = await startSim({ timing: 'manual' });
 });
 afterAll(async () => {
   await sim?.close();

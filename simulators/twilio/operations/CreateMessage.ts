@@ -101,6 +101,8 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     send_at: sendAt,
     status_callback: first(form, 'StatusCallback') || null,
     params: JSON.stringify(Object.fromEntries(form)),
+    next_step_at: null,
+    outcome: null,
   };
   const media: MediaRow[] = mediaUrls.map((url) => ({
     seq: 0,
@@ -113,10 +115,13 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     date_updated: now,
   }));
 
+  message.next_step_at = ctx.lifecycle.nextStepAt(account, message.status, now, sendAt);
+  message.outcome = ctx.lifecycle.outcomeFor(account, sid, to);
   await ctx.db.write(() => {
     message.seq = Number(ctx.store.insertMessage.run(message).lastInsertRowid);
     for (const m of media) m.seq = Number(ctx.store.insertMedia.run(m).lastInsertRowid);
   });
+  ctx.lifecycle.schedule(message.next_step_at);
   ctx.bus.emit({
     provider: 'twilio',
     type: 'twilio.message.created',

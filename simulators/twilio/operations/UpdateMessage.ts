@@ -20,6 +20,7 @@ export async function UpdateMessage(ctx: TwilioContext, account: string, sid: st
     if (status === 'canceled') {
       if (cur.status !== 'scheduled') throw errors.cannotCancel();
       ctx.store.updateMessageStatus.run('canceled', now, account, sid);
+      ctx.store.planMessage.run(null, null, sid);
     }
     if (body === '') ctx.store.updateMessageBody.run('', now, account, sid);
     return ctx.store.getMessage.get(account, sid) as MessageRow;
