@@ -160,7 +160,8 @@ export class MessageLifecycle {
       const changed: MessageRow[] = [];
       let row = this.get(tenant, sid);
       if (!row) return undefined;
-      if (target && FINAL_MESSAGE_STATUSES.has(target) && target !== 'canceled') {
+      const planned = (row.outcome ?? 'delivered').split(':')[0];
+      if (target && FINAL_MESSAGE_STATUSES.has(target) && target !== 'canceled' && (target !== planned || errorCode !== undefined)) {
         const outcome = target === 'delivered' ? 'delivered' : `${target}:${errorCode ?? (target === 'failed' ? 30008 : 30003)}`;
         this.db.sql.prepare('UPDATE twilio_messages SET outcome = ? WHERE sid = ?').run(outcome, sid);
       }

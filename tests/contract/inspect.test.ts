@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { startSim } from '../helpers/server.js';
 import { newAccountSid, twilioClient } from '../helpers/twilio.js';
 import { ContractValidator, formatFailures, loadDocument, type Exchange } from './openapi.js';
@@ -19,9 +20,13 @@ describe('inspect API against openapi/inspect.yaml', () => {
   const exchanges: Exchange[] = [];
   const notFound: Exchange[] = [];
 
-  async function call<T = Json>(method: string, path: string): Promise<{ status: number; body: T; ms: number }> {
+  async function call<T = Json>(method: string, path: string, json?: unknown): Promise<{ status: number; body: T; ms: number }> {
     const started = performance.now();
-    const res = await fetch(sim.url + path, { method });
+    const res = await fetch(sim.url + path, {
+      method,
+      headers: json === undefined ? {} : { 'content-type': 'application/json' },
+      body: json === undefined ? undefined : JSON.stringify(json),
+    });
     const text = await res.text();
     const ms = performance.now() - started;
     expect(res.headers.get('content-type')).toMatch(/^application\/json\b/);
@@ -46,7 +51,8 @@ describe('inspect API against openapi/inspect.yaml', () => {
   let sms = '';
 
   beforeAll(async () => {
-    sim = await startSim();
+    // Manual timing: messages keep the status they were created with.
+    sim = await startSim({ timing: 'manual', webhookBackoffMs: 10 });
     twilio = twilioClient(sim.url, account, 'inspect-token');
     mms = (
       await twilio.client.messages.create({
@@ -147,6 +153,44 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(r.body.items).toHaveLength(1);
     expect(r.body.items[0]).toMatchObject({ operation: 'FetchMessage', status: 200 });
     expect(r.ms).toBeLessThan(4000);
+  });
+
+  it('settings, outcome rules, /advance and webhook deliveries', async () => {
+    const receiver = await startReceiver((r) => ({ status: r.path === '/fail' ? 500 : 200 }));
+    try {
+      const t = newAccountSid();
+      expect((await get(`/__inspect/settings?tenant=${t}`)).body).toMatchObject({ tenant: t, settings: { timing: 'manual' } });
+      expect((await call('PUT', `/__inspect/settings?tenant=${t}`, { timing: 'immediate' })).body).toEqual({ tenant: t, settings: { timing: 'immediate' } });
+      expect((await call('PUT', `/__inspect/settings?tenant=${t}`, { timing: 'manual' })).body).toEqual({ tenant: t, settings: { timing: 'manual' } });
+      expect((await call('PUT', `/__inspect/settings?tenant=${t}`, { timing: 'warp' })).status).toBe(400);
+      expect((await get('/__inspect/settings')).body).toEqual({ tenant: null, settings: { timing: 'manual' } });
+
+      const rules = await call('PUT', `/__inspect/twilio/outcomes?tenant=${t}`, { rules: [{ number: '+15550100777', status: 'undelivered', error_code: 30006 }] });
+      expect(rules.status).toBe(200);
+      expect((await get(`/__inspect/twilio/outcomes?tenant=${t}`)).body).toEqual(rules.body);
+      expect((await call('PUT', `/__inspect/twilio/outcomes?tenant=${t}`, { rules: [{ number: '', status: 'delivered' }] })).status).toBe(400);
+
+      const client = twilioClient(sim.url, t, 'tok').client;
+      const m = await client.messages.create({ to: '+15550100777', from: FROM, body: 'steps', statusCallback: `${receiver.base}/ok` });
+      expect((await call('POST', `/__inspect/twilio/messages/${m.sid}/advance`)).body).toMatchObject({ sid: m.sid, status: 'sending' });
+      expect((await call('POST', `/__inspect/twilio/messages/${m.sid}/advance`, { status: 'bogus' })).status).toBe(400);
+      const end = await call('POST', `/__inspect/twilio/messages/${m.sid}/advance`, { status: 'undelivered' });
+      expect(end.body).toMatchObject({ status: 'undelivered', error_code: 30006 });
+      expect((await call('POST', `/__inspect/twilio/messages/SM${'f'.repeat(32)}/advance`)).status).toBe(404);
+
+      const f = await client.messages.create({ to: '+15550100778', from: FROM, body: 'fails', statusCallback: `${receiver.base}/fail` });
+      await call('POST', `/__inspect/twilio/messages/${f.sid}/advance`);
+      const hooks = await get<Items>(`/__inspect/webhooks?tenant=${t}&status=delivered&wait=5000`);
+      expect(hooks.body.items.length).toBeGreaterThanOrEqual(1);
+      const failed = await get<Items<{ id: number }>>(`/__inspect/webhooks?tenant=${t}&resource=${f.sid}&status=failed&wait=10000`);
+      expect(failed.body.items).toHaveLength(1);
+      expect((await call('POST', `/__inspect/webhooks/${failed.body.items[0].id}/retry`)).status).toBe(202);
+      expect((await call('POST', '/__inspect/webhooks/999999999/retry')).status).toBe(404);
+      expect((await get('/__inspect/webhooks?since=nope')).status).toBe(400);
+      expect((await call('DELETE', `/__inspect/twilio/outcomes?tenant=${t}`)).body).toEqual({ rules: [] });
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('answers errors as {error:{code,message}}', async () => {
