@@ -95,6 +95,8 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/tenants',
         'GET /__inspect/requests',
         'POST /__inspect/reset',
+        'GET /__inspect/webhooks',
+        'GET /__inspect/settings',
         ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
     });
