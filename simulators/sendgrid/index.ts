@@ -1,28 +1,208 @@
-import { RouteTable, type Simulator, type SimRequest, type SimResponse } from '../../src/core/index.js';
-import { tenantOf } from './auth.js';
-import { errors } from './errors.js';
-import { routes, type Handler } from './routes.js';
+import { randomUUID } from 'node:crypto';
+import {
+  RouteTable,
+  type Clock,
+  type Config,
+  type InspectCollection,
+  type InspectQuery,
+  type InspectResource,
+  type Simulator,
+  type SimRequest,
+  type SimResponse,
+} from '../../src/core/index.js';
+import { loadMigrations, type Database } from '../../src/db/index.js';
+import type { EventBus } from '../../src/events/index.js';
+import { authenticate, tenantOf, tenantOfKey } from './auth.js';
+import type { SendGridConfig, SendGridFixtureTemplate } from './config.js';
+import type { SendGridContext } from './context.js';
+import { errors, SendGridError, SendGridErrors } from './errors.js';
+import './events.js';
+import { newTemplateId } from './operations/templates.js';
+import { RateLimiter } from './ratelimit.js';
+import { buildRaw } from './raw.js';
+import { readJson, routes, type Call, type Handler } from './routes.js';
+import { inspectMessage, messageStatus } from './serializers.js';
+import { SendGridStore, SHARED_TENANT, type AttachmentRow, type BatchRow, type MessageRow } from './store.js';
 
-/** SendGrid v3 at /v3/... : answers in SendGrid's own error format. */
+export { sendgridConfig } from './config.js';
+
+export interface SimulatorDeps {
+  db: Database;
+  bus: EventBus;
+  clock: Clock;
+  config: Config;
+}
+
+/** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
 export class SendGridSimulator implements Simulator {
   readonly provider = 'sendgrid' as const;
+  readonly inspect: Record<string, InspectCollection>;
+  private readonly ctx: SendGridContext;
   private readonly table = new RouteTable<Handler>(routes);
+  private readonly declared: Set<string> | undefined;
+  private readonly limiter: RateLimiter;
 
-  async handle(req: SimRequest): Promise<SimResponse> {
-    const tenant = tenantOf(req.headers);
-    const { found } = this.table.match(req.method, req.path);
-    if (!found) return errors.notFound().toResponse({ tenant, unmatched: true });
-    if (!tenant) return errors.authRequired().toResponse({ operation: found.route.operation });
-    const res = await found.route.handler(req, tenant);
-    res.meta = { operation: found.route.operation, tenant };
-    return res;
+  constructor(deps: SimulatorDeps) {
+    deps.db.migrate('sendgrid', loadMigrations('simulators/sendgrid/migrations'));
+    const cfg = deps.config.sendgrid as SendGridConfig;
+    this.ctx = {
+      db: deps.db,
+      store: new SendGridStore(deps.db),
+      bus: deps.bus,
+      clock: deps.clock,
+      maxBodyBytes: deps.config.maxBodyBytes,
+      publicUrl: deps.config.publicUrl,
+    };
+    this.declared = cfg.api_keys && cfg.api_keys.length ? new Set(cfg.api_keys.map(tenantOfKey)) : undefined;
+    this.limiter = new RateLimiter(cfg.rateLimit, deps.clock);
+    this.seed(cfg.templates ?? []);
+    this.inspect = {
+      messages: { list: (q) => this.inspectMessages(q), resource: (id, part) => this.messageResource(id, part) },
+    };
   }
 
-  reset(): void {
-    // no SendGrid records are kept yet
+  /** Templates declared in fixtures belong to every tenant and survive resets. */
+  private seed(templates: SendGridFixtureTemplate[]): void {
+    const now = this.ctx.clock.now();
+    const s = this.ctx.db.sql;
+    this.ctx.db.transaction(() => {
+      for (const t of templates) {
+        const generation = t.generation ?? (t.id?.startsWith('d-') ? 'dynamic' : 'legacy');
+        const id = t.id ?? newTemplateId(generation);
+        s.prepare('DELETE FROM sendgrid_template_versions WHERE template_id = ?').run(id);
+        s.prepare('DELETE FROM sendgrid_templates WHERE id = ?').run(id);
+        this.ctx.store.insertTemplate.run({ id, tenant: SHARED_TENANT, name: t.name, generation, fixture: 1, updated_at: now });
+        const versions = t.versions ?? [];
+        const activeAt = versions.findIndex((v) => v.active === 1);
+        versions.forEach((v, i) => {
+          this.ctx.store.insertVersion.run({
+            id: v.id ?? randomUUID(),
+            template_id: id,
+            tenant: SHARED_TENANT,
+            name: v.name,
+            subject: v.subject ?? '',
+            html_content: v.html_content ?? '',
+            plain_content: v.plain_content ?? '',
+            generate_plain_content: 1,
+            active: i === (activeAt === -1 ? 0 : activeAt) ? 1 : 0,
+            editor: v.editor ?? 'code',
+            test_data: v.test_data ?? null,
+            updated_at: now,
+          });
+        });
+      }
+    });
+  }
+
+  async handle(req: SimRequest): Promise<SimResponse> {
+    const { found } = this.table.match(req.method, req.path);
+    let tenant: string | undefined;
+    let limitHeaders: Record<string, string> = this.limiter.peek();
+    try {
+      tenant = authenticate(req.headers, this.declared);
+      const op = found?.route.operation ?? 'unmatched';
+      const rl = this.limiter.take(tenant, op);
+      limitHeaders = rl.headers;
+      if (!found) {
+        const exists = this.table.match(req.method === 'HEAD' ? 'GET' : req.method, req.path).pathExists;
+        if (exists) throw errors.methodNotAllowed();
+        return errors.notFound().toResponse({ tenant, unmatched: true }, limitHeaders);
+      }
+      if (!rl.allowed) throw errors.tooManyRequests();
+      const ctx = this.ctx;
+      let body: Promise<unknown> | undefined;
+      const call: Call = {
+        req,
+        tenant,
+        params: found.params,
+        query: new URLSearchParams(req.query),
+        body: () => (body ??= readJson(req, ctx.maxBodyBytes)),
+      };
+      const res = await found.route.handler(ctx, call);
+      Object.assign(res.headers, limitHeaders);
+      res.meta = { operation: found.route.operation, tenant };
+      return res;
+    } catch (e) {
+      const meta = { operation: found?.route.operation, tenant: tenant ?? tenantOf(req.headers), unmatched: !found };
+      if (e instanceof SendGridError || e instanceof SendGridErrors) return e.toResponse(meta, limitHeaders);
+      throw e;
+    }
+  }
+
+  reset(tenant?: string): void {
+    this.ctx.db.transaction(() => this.ctx.store.reset(tenant));
+    this.limiter.reset(tenant);
   }
 
   tenants(): { tenant: string; created: string }[] {
-    return [];
+    return (this.ctx.store.listTenants.all() as { tenant: string; created: number }[]).map((t) => ({
+      tenant: t.tenant,
+      created: new Date(t.created).toISOString(),
+    }));
+  }
+
+  private batchStatus(m: MessageRow, cache: Map<string, string | null>): string | null {
+    if (m.batch_id === null) return null;
+    const key = `${m.tenant}\n${m.batch_id}`;
+    if (!cache.has(key)) cache.set(key, (this.ctx.store.getBatch.get(m.tenant, m.batch_id) as BatchRow | undefined)?.status ?? null);
+    return cache.get(key)!;
+  }
+
+  /** /__inspect/sendgrid/messages?to=&from=&subject=&category=&template_id= : newest first. */
+  private inspectMessages(q: InspectQuery): unknown[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.tenant) (where.push('tenant = ?'), args.push(q.tenant));
+    // Addresses have no spaces: an unencoded '+' (a+tag@x) arrives as a space and is read back.
+    const address = (v: string) => v.trim().replace(/ /g, '+');
+    const to = q.params.get('to');
+    if (to) (where.push('recipient = ? COLLATE NOCASE'), args.push(address(to)));
+    const from = q.params.get('from');
+    if (from) (where.push('from_email = ? COLLATE NOCASE'), args.push(address(from)));
+    const subject = q.params.get('subject');
+    if (subject) (where.push('instr(subject, ?) > 0'), args.push(subject));
+    const category = q.params.get('category');
+    if (category) (where.push('EXISTS (SELECT 1 FROM json_each(categories_json) WHERE value = ?)'), args.push(category));
+    const templateId = q.params.get('template_id');
+    if (templateId) (where.push('template_id = ?'), args.push(templateId));
+    const batchId = q.params.get('batch_id');
+    if (batchId) (where.push('batch_id = ?'), args.push(batchId));
+    if (q.sinceTime !== undefined) (where.push('created > ?'), args.push(q.sinceTime));
+    if (q.sinceId !== undefined) {
+      where.push(
+        'seq > COALESCE((SELECT seq FROM sendgrid_messages WHERE msg_id = ?), (SELECT MAX(seq) FROM sendgrid_messages WHERE x_message_id = ?), 9e18)',
+      );
+      args.push(q.sinceId, q.sinceId);
+    }
+    const sql = `SELECT * FROM sendgrid_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.ctx.db.sql.prepare(sql).all(...args, q.limit) as MessageRow[];
+    const now = this.ctx.clock.now();
+    const batches = new Map<string, string | null>();
+    const attachments = new Map<string, AttachmentRow[]>();
+    return rows.map((m) => {
+      let a = attachments.get(m.x_message_id);
+      if (!a) attachments.set(m.x_message_id, (a = this.ctx.store.listAttachments.all(m.x_message_id) as AttachmentRow[]));
+      return inspectMessage(m, a, messageStatus(m, this.batchStatus(m, batches), now), this.ctx.publicUrl);
+    });
+  }
+
+  /** `html`, `text`, `raw` (the MIME message) and `attachments/<n>` of one stored message. */
+  private messageResource(id: string, part: string[]): InspectResource | undefined {
+    const m = this.ctx.store.getMessage.get(id) as MessageRow | undefined;
+    if (!m) return undefined;
+    const [what, idx, ...rest] = part;
+    if (rest.length) return undefined;
+    if (what === 'html' && idx === undefined) return m.html === null ? undefined : { contentType: 'text/html; charset=utf-8', body: m.html };
+    if (what === 'text' && idx === undefined) return m.text === null ? undefined : { contentType: 'text/plain; charset=utf-8', body: m.text };
+    if (what === 'raw' && idx === undefined) {
+      const all = this.ctx.db.sql.prepare('SELECT * FROM sendgrid_attachments WHERE x_message_id = ? ORDER BY idx').all(m.x_message_id) as AttachmentRow[];
+      return { contentType: 'message/rfc822', body: buildRaw(m, all) };
+    }
+    if (what === 'attachments' && idx !== undefined && /^\d+$/.test(idx)) {
+      const a = this.ctx.store.getAttachment.get(m.x_message_id, Number(idx)) as AttachmentRow | undefined;
+      if (!a) return undefined;
+      return { contentType: a.type ?? 'application/octet-stream', body: a.content, filename: a.filename };
+    }
+    return undefined;
   }
 }

@@ -67,6 +67,12 @@ export class Accounts {
     return { secret: created.secret, account: created.account_sid };
   }
 
+  /** A key already bound to an account, without binding an unknown one. */
+  knownKey(sid: string): { secret: string; account: string } | undefined {
+    const row = this.store.getApiKey.get(sid) as ApiKeyRow | undefined;
+    return row ? { secret: row.secret, account: row.account_sid } : undefined;
+  }
+
   get(sid: string): AccountRow | undefined {
     return this.store.getAccount.get(sid) as AccountRow | undefined;
   }

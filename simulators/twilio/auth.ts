@@ -6,7 +6,8 @@ const ACCOUNT_SID = /^AC[0-9a-fA-F]{32}$/;
 const KEY_SID = /^SK[0-9a-fA-F]{32}$/;
 
 /**
- * HTTP Basic with AccountSid:AuthToken, or SKxxx:secret with the AccountSid in the path.
+ * HTTP Basic with AccountSid:AuthToken, or SKxxx:secret with the AccountSid in the path (or, on
+ * paths without one, a key already bound to its account).
  * Unknown accounts are met on first use: the first token seen becomes theirs (trust on first
  * use); a later request with another token is refused with 20003, as Twilio would.
  * Resolves to the authenticated AccountSid.
@@ -33,6 +34,13 @@ export async function authenticate(ctx: TwilioContext, headers: Headers, pathAcc
     account = user;
     const token = await ctx.accounts.tokenFor(account, pass);
     if (token !== pass) throw errors.invalidPassword();
+  } else if (KEY_SID.test(user) && !pathAccount) {
+    // Products without the AccountSid in the path (Verify, Lookup): only a key already bound works.
+    const known = ctx.accounts.knownKey(user);
+    if (!known) throw errors.invalidUsername();
+    if (known.secret !== pass) throw errors.invalidPassword();
+    account = known.account;
+    key = user;
   } else if (KEY_SID.test(user)) {
     if (!pathAccount || !ACCOUNT_SID.test(pathAccount)) throw errors.invalidUsername();
     const bound = await ctx.accounts.keyFor(user, pass, pathAccount);

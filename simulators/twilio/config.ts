@@ -5,10 +5,12 @@ export interface TwilioFixtureAccount {
   auth_token: string;
   friendly_name?: string;
   api_keys?: { sid: string; secret: string }[];
+  numbers?: { phone_number: string; friendly_name?: string; sms_url?: string; sms_method?: string; voice_url?: string; voice_method?: string; status_callback?: string }[];
 }
 
 export interface TwilioConfig {
   defaultAuthToken: string;
+  verifyFixedCode?: string;
   accounts?: TwilioFixtureAccount[];
   /** Outcome rules for every tenant: { number, status, error_code?, kind? } */
   outcomes?: { number: string; status: string; error_code?: number; kind?: 'message' | 'call' }[];
@@ -28,6 +30,14 @@ export const twilioConfig: ConfigExtension = {
       schema: { minLength: 1 },
       description:
         'Auth token given to an account first met through an API key (SK...); webhooks of that account are signed with it.',
+    },
+    {
+      key: 'twilio.verifyFixedCode',
+      env: 'TWILIO_VERIFY_FIXED_CODE',
+      flag: 'twilio-verify-fixed-code',
+      type: 'string',
+      schema: { pattern: '^[0-9]{4,10}$' },
+      description: 'Code of every new Verify verification (4 to 10 digits), for demos; unset, each gets its own code.',
     },
     {
       key: 'twilio.failureRate',
@@ -72,6 +82,23 @@ export const twilioConfig: ConfigExtension = {
           sid: { type: 'string', pattern: '^AC[0-9a-fA-F]{32}$' },
           auth_token: { type: 'string', minLength: 1 },
           friendly_name: { type: 'string' },
+          numbers: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['phone_number'],
+              properties: {
+                phone_number: { type: 'string', pattern: '^\\+[1-9]\\d{6,14}$' },
+                friendly_name: { type: 'string' },
+                sms_url: { type: 'string', pattern: '^https?://' },
+                sms_method: { enum: ['GET', 'POST'] },
+                voice_url: { type: 'string', pattern: '^https?://' },
+                voice_method: { enum: ['GET', 'POST'] },
+                status_callback: { type: 'string', pattern: '^https?://' },
+              },
+            },
+          },
           api_keys: {
             type: 'array',
             items: {

@@ -5,10 +5,16 @@ import type { Webhooks } from '../../src/webhooks/index.js';
 import type { Accounts } from './accounts.js';
 import type { MessageLifecycle } from './lifecycle.js';
 import type { TwilioStore } from './store.js';
+import type { VerifyStore } from './store-verify.js';
+import type { NumberStore } from './store-numbers.js';
 
 export interface TwilioContext {
   db: Database;
   store: TwilioStore;
+  verify: VerifyStore;
+  numbers: NumberStore;
+  /** Seed of deterministic choices (available numbers, failure rate). */
+  seed: string;
   bus: EventBus;
   clock: Clock;
   accounts: Accounts;

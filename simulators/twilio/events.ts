@@ -5,6 +5,12 @@ declare module '../../src/events/index.js' {
     'twilio.message.updated': true;
     'twilio.message.deleted': true;
     'twilio.media.deleted': true;
+    'twilio.message.received': true;
+    'twilio.twiml.error': true;
+    'twilio.number.created': true;
+    'twilio.verify_service.created': true;
+    'twilio.verification.created': true;
+    'twilio.verification.updated': true;
   }
 }
 export {};

@@ -9,6 +9,7 @@ import {
   type InspectRoute,
   type Settings,
   json,
+  twilioSid,
   type Simulator,
   type SimRequest,
   type SimResponse,
@@ -28,6 +29,11 @@ import { normalizeNumber } from './phone.js';
 import { readForm, routes, type Call, type Handler } from './routes.js';
 import { serializeMessage } from './serializers.js';
 import { TwilioStore, type MediaRow, type MessageRow } from './store.js';
+import { inspectVerifications } from './inspect-verify.js';
+import { VerifyStore } from './store-verify.js';
+import { handleSmsReply, InboundError, receiveInbound } from './inbound.js';
+import { serializeNumber } from './serializers-numbers.js';
+import { NumberStore, type NumberRow } from './store-numbers.js';
 
 export { twilioConfig } from './config.js';
 
@@ -65,6 +71,9 @@ export class TwilioSimulator implements Simulator {
     this.ctx = {
       db: deps.db,
       store,
+      verify: new VerifyStore(deps.db, cfg.verifyFixedCode),
+      numbers: new NumberStore(deps.db),
+      seed: cfg.seed ?? 'provider-sim',
       bus: deps.bus,
       clock: deps.clock,
       accounts,
@@ -74,15 +83,96 @@ export class TwilioSimulator implements Simulator {
       publicUrl: deps.config.publicUrl,
       authCache: new Map(),
     };
-    this.inspect = { messages: { list: (q) => this.inspectMessages(q) } };
+    deps.webhooks.registerReply('twilio.sms-reply', (d, reply) => handleSmsReply(this.ctx, d, reply));
+    this.seedNumbers(cfg);
+    this.inspect = {
+      numbers: { list: (q) => this.inspectNumbers(q) },
+      messages: { list: (q) => this.inspectMessages(q) },
+      verifications: { list: (q) => inspectVerifications(this.ctx, q) },
+    };
     this.inspectRoutes = this.createInspectRoutes();
     void lifecycle.tick();
+  }
+
+  /** Numbers declared in fixtures (twilio.accounts[].numbers) are provisioned at boot. */
+  private seedNumbers(cfg: TwilioConfig): void {
+    const now = this.ctx.clock.now();
+    this.ctx.db.transaction(() => {
+      for (const a of cfg.accounts ?? []) {
+        for (const n of a.numbers ?? []) {
+          const existing = this.ctx.numbers.byNumber.get(a.sid, n.phone_number) as NumberRow | undefined;
+          const fields = {
+            friendly_name: n.friendly_name ?? n.phone_number,
+            sms_url: n.sms_url ?? null,
+            sms_method: n.sms_method ?? 'POST',
+            voice_url: n.voice_url ?? null,
+            voice_method: n.voice_method ?? 'POST',
+            status_callback: n.status_callback ?? null,
+          };
+          if (existing) {
+            this.ctx.numbers.update(a.sid, existing.sid, { ...fields, fixture: 1 }, now);
+            continue;
+          }
+          this.ctx.numbers.insert.run({
+            sid: twilioSid('PN'),
+            account_sid: a.sid,
+            phone_number: n.phone_number,
+            sms_fallback_url: null,
+            sms_fallback_method: 'POST',
+            voice_fallback_url: null,
+            voice_fallback_method: 'POST',
+            status_callback_method: 'POST',
+            fixture: 1,
+            date_created: now,
+            date_updated: now,
+            ...fields,
+          });
+        }
+      }
+    });
+  }
+
+  private inspectNumbers(q: InspectQuery): unknown[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.tenant) (where.push('account_sid = ?'), args.push(q.tenant));
+    const number = q.params.get('phone_number');
+    if (number) (where.push('phone_number = ?'), args.push(normalizeNumber(number.replace(/^ /, '+'))));
+    if (q.sinceTime !== undefined) (where.push('date_created > ?'), args.push(q.sinceTime));
+    if (q.sinceId !== undefined) {
+      where.push('seq > COALESCE((SELECT seq FROM twilio_numbers WHERE sid = ?), 9e18)');
+      args.push(q.sinceId);
+    }
+    const rows = this.ctx.db.sql
+      .prepare(`SELECT * FROM twilio_numbers ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`)
+      .all(...args, q.limit) as NumberRow[];
+    return rows.map(serializeNumber);
   }
 
   private createInspectRoutes(): InspectRoute[] {
     const bad = (message: string) => json(400, { error: { code: 'bad_request', message } });
     const lifecycle = this.ctx.lifecycle;
     return [
+      {
+        method: 'POST',
+        pattern: '/inbound',
+        handler: async (req) => {
+          const b = (req.body ?? {}) as { from?: unknown; to?: unknown; body?: unknown; media?: unknown };
+          if (typeof b.from !== 'string' || !b.from) return bad('from (the person texting) is required');
+          if (typeof b.to !== 'string' || !b.to) return bad("to (one of the account's numbers) is required");
+          if (b.body !== undefined && typeof b.body !== 'string') return bad('body must be a string');
+          if (b.media !== undefined && (!Array.isArray(b.media) || b.media.some((u) => typeof u !== 'string' || !/^https?:\/\//.test(u)))) {
+            return bad('media must be a list of http(s) URLs');
+          }
+          try {
+            const m = await receiveInbound(this.ctx, { from: b.from, to: b.to, body: (b.body as string) ?? '', media: b.media as string[] | undefined, tenant: req.tenant });
+            return json(201, serializeMessage(m));
+          } catch (e) {
+            if (e instanceof InboundError) return json(e.status, { error: { code: 'not_found', message: e.message } });
+            throw e;
+          }
+        },
+      },
       {
         method: 'POST',
         pattern: '/messages/:sid/advance',
@@ -178,7 +268,11 @@ export class TwilioSimulator implements Simulator {
   }
 
   reset(tenant?: string): void {
-    this.ctx.db.transaction(() => this.ctx.store.reset(tenant));
+    this.ctx.db.transaction(() => {
+      this.ctx.store.reset(tenant);
+      this.ctx.verify.reset(tenant);
+      this.ctx.numbers.reset(tenant);
+    });
     this.ctx.authCache.clear();
     this.ctx.accounts.forget();
     this.ctx.lifecycle.forgetRules();

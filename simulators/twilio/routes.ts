@@ -10,6 +10,9 @@ import { ListMessage } from './operations/ListMessage.js';
 import { DeleteMedia, FetchMedia, ListMedia } from './operations/media.js';
 import { UpdateMessage } from './operations/UpdateMessage.js';
 import { nextToken, previousToken } from './paging.js';
+import { lookupsRoutes } from './routes-lookups.js';
+import { numbersRoutes } from './routes-numbers.js';
+import { verifyRoutes } from './routes-verify.js';
 import { listEnvelope, serializeAccount, serializeMedia, serializeMessage } from './serializers.js';
 
 export interface Call {
@@ -117,6 +120,9 @@ export const routes: RouteDef<Handler>[] = [
       return empty(204);
     },
   },
+  ...numbersRoutes,
+  ...verifyRoutes,
+  ...lookupsRoutes,
 ];
 
 /** Reads an urlencoded body within the configured limit. */

@@ -4,10 +4,10 @@ import type { Database } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Webhooks } from '../webhooks/index.js';
 import { S3Simulator } from '../../simulators/s3/index.js';
-import { SendGridSimulator } from '../../simulators/sendgrid/index.js';
+import { SendGridSimulator, sendgridConfig } from '../../simulators/sendgrid/index.js';
 import { TwilioSimulator, twilioConfig } from '../../simulators/twilio/index.js';
 
-export const CONFIG_EXTENSIONS: ConfigExtension[] = [twilioConfig];
+export const CONFIG_EXTENSIONS: ConfigExtension[] = [twilioConfig, sendgridConfig];
 
 export interface Deps {
   db: Database;
@@ -21,7 +21,7 @@ export interface Deps {
 export function createSimulators(deps: Deps): Record<ProviderName, Simulator> {
   return {
     twilio: new TwilioSimulator(deps),
-    sendgrid: new SendGridSimulator(),
+    sendgrid: new SendGridSimulator(deps),
     s3: new S3Simulator(),
   };
 }

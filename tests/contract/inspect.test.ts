@@ -3,6 +3,7 @@ import type { RunningServer } from '../../src/http/server.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { startSim } from '../helpers/server.js';
 import { newAccountSid, twilioClient } from '../helpers/twilio.js';
+import { newApiKey, sendgrid } from '../helpers/sendgrid.js';
 import { ContractValidator, formatFailures, loadDocument, type Exchange } from './openapi.js';
 
 type Json = Record<string, unknown>;
@@ -35,6 +36,15 @@ describe('inspect API against openapi/inspect.yaml', () => {
     return { status: res.status, body, ms };
   }
   const get = <T = Json>(path: string) => call<T>('GET', path);
+
+  /** A non-JSON inspect response (an email part, an attachment), recorded as its text. */
+  async function getRaw(path: string): Promise<{ status: number; type: string | null; text: string }> {
+    const res = await fetch(sim.url + path);
+    const text = await res.text();
+    const type = res.headers.get('content-type');
+    exchanges.push({ method: 'GET', url: sim.url + path, status: res.status, body: /^application\/json\b/.test(type ?? '') ? JSON.parse(text) : text });
+    return { status: res.status, type, text };
+  }
 
   /** Journal rows are committed just after the response; poll until the condition holds. */
   async function journal(query: string, until: (items: Json[]) => boolean): Promise<Json[]> {
@@ -110,6 +120,25 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(await q(`since=${mms}`)).toEqual([sms]);
     expect(await q(`since=${encodeURIComponent(new Date(Date.now() - 60_000).toISOString())}`)).toEqual([sms, mms]);
     expect(await q(`since=${sms}&wait=30`)).toEqual([]);
+  });
+
+  it('GET /__inspect/twilio/verifications with its filters', async () => {
+    const t = newAccountSid();
+    const verify = twilioClient(sim.url, t, 'verify-token').client.verify.v2;
+    const svc = verify.services((await verify.services.create({ friendlyName: 'Inspect' })).sid);
+    const a = await svc.verifications.create({ to: '+14155550401', channel: 'sms' });
+    const b = await svc.verifications.create({ to: 'agent@example.com', channel: 'email' });
+    await svc.verifications(b.sid).update({ status: 'canceled' });
+    const q = (query: string) => get<Items>(`/__inspect/twilio/verifications?tenant=${t}&${query}`).then((r) => r.body.items);
+    const all = await q('');
+    expect(all.map((x) => x.sid)).toEqual([b.sid, a.sid]);
+    expect(all[1]).toMatchObject({ to: '+14155550401', channel: 'sms', status: 'pending', check_attempts: 0 });
+    expect((all[1].message_sids as string[])).toHaveLength(1);
+    expect((await q('to=%2B1%20415%20555%200401')).map((x) => x.sid)).toEqual([a.sid]);
+    expect((await q('status=canceled')).map((x) => x.sid)).toEqual([b.sid]);
+    expect((await q(`since=${a.sid}`)).map((x) => x.sid)).toEqual([b.sid]);
+    expect(await q(`since=${b.sid}&wait=30`)).toEqual([]);
+    expect((await get('/__inspect/twilio/verifications?since=2020-99-99')).status).toBe(400);
   });
 
   it('GET /__inspect/requests with its filters', async () => {
@@ -193,6 +222,19 @@ describe('inspect API against openapi/inspect.yaml', () => {
     }
   });
 
+  it('numbers and simulated inbound SMS', async () => {
+    const t = newAccountSid();
+    const client = twilioClient(sim.url, t, 'tok').client;
+    const n = await client.incomingPhoneNumbers.create({ phoneNumber: '+14155550999' });
+    expect((await get<Items>(`/__inspect/twilio/numbers?tenant=${t}`)).body.items.map((x) => x.sid)).toEqual([n.sid]);
+    expect((await get('/__inspect/twilio/numbers?since=2020-13-45')).status).toBe(400);
+    const inbound = await call('POST', `/__inspect/twilio/inbound?tenant=${t}`, { from: '+16505550100', to: '+14155550999', body: 'hi' });
+    expect(inbound.status).toBe(201);
+    expect(inbound.body).toMatchObject({ direction: 'inbound', status: 'received' });
+    expect((await call('POST', '/__inspect/twilio/inbound', { from: '+16505550100' })).status).toBe(400);
+    expect((await call('POST', '/__inspect/twilio/inbound', { from: '+16505550100', to: '+19995550100' })).status).toBe(404);
+  });
+
   it('answers errors as {error:{code,message}}', async () => {
     expect(await get('/__inspect/requests?since=yesterday')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
     expect(await get('/__inspect/twilio/messages?since=2020-99-99')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
@@ -205,6 +247,45 @@ describe('inspect API against openapi/inspect.yaml', () => {
       expect(validator.matchPath(sim.url + path)).toBeUndefined();
       notFound.push(exchanges.pop()!);
     }
+  });
+
+  it('GET /__inspect/sendgrid/messages and the parts of a message', async () => {
+    const { mail } = sendgrid(sim.url, newApiKey());
+    const [res] = await mail.send({
+      to: 'inspect@example.com',
+      cc: { email: 'cc@example.com', name: 'Cc' },
+      from: { email: 'sender@example.com', name: 'Sender' },
+      subject: 'Inspect me',
+      text: 'plain',
+      html: '<p>html</p>',
+      categories: ['inspect'],
+      attachments: [{ content: Buffer.from('hello').toString('base64'), filename: 'hello.txt', type: 'text/plain' }],
+    });
+    const xid = res.headers['x-message-id'] as string;
+    const all = await get<Items>('/__inspect/sendgrid/messages');
+    expect(all.body.items.map((m) => [m.recipient, m.x_message_id])).toEqual([
+      ['cc@example.com', xid],
+      ['inspect@example.com', xid],
+    ]);
+    const q = (query: string) => get<Items>(`/__inspect/sendgrid/messages?${query}`).then((r) => r.body.items.map((x) => x.recipient));
+    expect(await q('to=INSPECT@example.com')).toEqual(['inspect@example.com']);
+    expect(await q('from=sender@example.com&category=inspect&subject=Inspect&limit=1')).toEqual(['cc@example.com']);
+    expect(await q(`tenant=${all.body.items[0].tenant as string}&since=${all.body.items[1].msg_id as string}`)).toEqual(['cc@example.com']);
+    expect(await q('since=nothing-like-this&wait=20')).toEqual([]);
+    expect((await get('/__inspect/sendgrid/messages?since=2020-13-45')).status).toBe(400);
+
+    const m = all.body.items[1] as { msg_id: string; attachments: { url: string }[] };
+    const part = (p: string) => `/__inspect/sendgrid/messages/${encodeURIComponent(m.msg_id)}/${p}`;
+    expect(await getRaw(part('html'))).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/html/), text: '<p>html</p>' });
+    expect(await getRaw(part('text'))).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/plain/), text: 'plain' });
+    expect(await getRaw(part('raw'))).toMatchObject({ status: 200, type: expect.stringMatching(/^message\/rfc822/), text: expect.stringContaining('Subject: Inspect me') });
+    expect(m.attachments[0].url).toBe(`${sim.config.publicUrl}${part('attachments/0')}`);
+    expect(await getRaw(part('attachments/0'))).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/plain/), text: 'hello' });
+    for (const p of ['html', 'text', 'raw', 'attachments/1']) {
+      expect((await getRaw(`/__inspect/sendgrid/messages/unknown-id/${p}`)).status).toBe(404);
+    }
+    expect((await call('POST', '/__inspect/reset?provider=sendgrid')).status).toBe(200);
+    expect((await get<Items>('/__inspect/sendgrid/messages')).body.items).toEqual([]);
   });
 
   it('POST /__inspect/reset by tenant, then by provider', async () => {

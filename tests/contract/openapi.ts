@@ -114,7 +114,10 @@ export class ContractValidator {
     if (!content) {
       return body === '' || body === undefined || body === null ? [] : [`expected no body, got ${JSON.stringify(body).slice(0, 200)}`];
     }
-    if (!content['application/json']) return [`no application/json content at ${response.pointer}`];
+    if (!content['application/json']) {
+      // A non-JSON response (HTML, plain text, bytes) is recorded as its text.
+      return typeof body === 'string' ? [] : [`expected a non-JSON body at ${response.pointer}, got ${JSON.stringify(body).slice(0, 200)}`];
+    }
     const v = this.validator(`${response.pointer}/content/application~1json/schema`);
     return v(body) ? [] : (v.errors ?? []).map(describeError);
   }

@@ -78,14 +78,14 @@ describe('bad input gets Twilio errors, never a 500', () => {
     const unknown = await request(`${sim.url}/2010-04-01/Accounts/${sid}/Queues.json`, { headers: auth });
     expect(unknown.statusCode).toBe(404);
     expect(await unknown.body.json()).toMatchObject({ code: 20404, status: 404 });
-    const verify = await request(`${sim.url}/verify/v2/Services`, { headers: auth });
+    const verify = await request(`${sim.url}/verify/v2/Attempts`, { headers: auth });
     expect(verify.statusCode).toBe(404);
     await verify.body.dump();
     const put = await request(`${sim.url}${path}`, { method: 'PUT', headers: auth });
     expect(put.statusCode).toBe(405);
     expect(await put.body.json()).toMatchObject({ status: 405 });
     const unmatched = await journal(`unmatched=true&tenant=${sid}`);
-    expect(unmatched.map((r) => r.path)).toEqual(expect.arrayContaining([`/2010-04-01/Accounts/${sid}/Queues.json`, '/verify/v2/Services']));
+    expect(unmatched.map((r) => r.path)).toEqual(expect.arrayContaining([`/2010-04-01/Accounts/${sid}/Queues.json`, '/verify/v2/Attempts']));
   });
 
   it('a malformed AccountSid in the path is not the caller\'s account', async () => {
@@ -115,7 +115,7 @@ describe('bad input gets Twilio errors, never a 500', () => {
 
 describe('one port, routed by credentials and path', () => {
   it('Bearer goes to SendGrid, AWS signatures to S3, each in its own error format', async () => {
-    const sg = await request(`${sim.url}/v3/mail/send`, { method: 'POST', headers: { authorization: 'Bearer SG.abc.def' }, body: '{}' });
+    const sg = await request(`${sim.url}/v3/no-such-endpoint`, { method: 'POST', headers: { authorization: 'Bearer SG.abc.def' }, body: '{}' });
     expect(sg.statusCode).toBe(404);
     expect(await sg.body.json()).toEqual({ errors: [{ message: 'resource not found', field: null, help: null }] });
     const s3 = await request(`${sim.url}/my-bucket/key.txt`, {
@@ -132,8 +132,8 @@ describe('one port, routed by credentials and path', () => {
     await anon.body.dump();
     const rows = await journal('unmatched=true');
     const byPath = Object.fromEntries(rows.map((r) => [r.path, r]));
-    expect(byPath['/v3/mail/send'].provider).toBe('sendgrid');
-    expect(byPath['/v3/mail/send'].tenant).toMatch(/^sg_[0-9a-f]{16}$/);
+    expect(byPath['/v3/no-such-endpoint'].provider).toBe('sendgrid');
+    expect(byPath['/v3/no-such-endpoint'].tenant).toMatch(/^sg_[0-9a-f]{16}$/);
     expect(JSON.stringify(rows)).not.toContain('SG.abc.def');
     expect(byPath['/my-bucket/key.txt']).toMatchObject({ provider: 's3', tenant: 'AKIDEXAMPLE' });
     expect(byPath['/v3/looks-like-sendgrid']).toMatchObject({ provider: 's3', tenant: 'AKID2' });

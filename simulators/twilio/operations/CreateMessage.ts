@@ -60,6 +60,8 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
   if (service && !MG_SID.test(service)) throw errors.invalidMessagingService(service);
   if (from !== null) magicFrom(from);
   magicTo(to, from ?? '');
+  // A person who texted STOP to this number gets nothing more from it.
+  if (from !== null && ctx.numbers.isOptedOut.get(account, to, from)) throw errors.unsubscribed();
   for (const u of mediaUrls) {
     if (!/^https?:\/\/[^\s/]+/i.test(u)) {
       throw errors.invalidParam(`Media urls: ${u} are invalid. Please use only valid http and https urls`);

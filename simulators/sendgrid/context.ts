@@ -1,0 +1,13 @@
+import type { Clock } from '../../src/core/index.js';
+import type { Database } from '../../src/db/index.js';
+import type { EventBus } from '../../src/events/index.js';
+import type { SendGridStore } from './store.js';
+
+export interface SendGridContext {
+  db: Database;
+  store: SendGridStore;
+  bus: EventBus;
+  clock: Clock;
+  maxBodyBytes: number;
+  publicUrl: string;
+}
