@@ -7,12 +7,14 @@ import type { MessageLifecycle } from './lifecycle.js';
 import type { TwilioStore } from './store.js';
 import type { VerifyStore } from './store-verify.js';
 import type { NumberStore } from './store-numbers.js';
+import type { MessagingStore } from './store-messaging.js';
 
 export interface TwilioContext {
   db: Database;
   store: TwilioStore;
   verify: VerifyStore;
   numbers: NumberStore;
+  messaging: MessagingStore;
   /** Seed of deterministic choices (available numbers, failure rate). */
   seed: string;
   bus: EventBus;

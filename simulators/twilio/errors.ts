@@ -61,6 +61,8 @@ export const errors = {
   invalidParam: (message: string) => new TwilioError(400, 20001, message),
   invalidPageSize: () => new TwilioError(400, 20001, 'Invalid PageSize: must be between 1 and 1000'),
   invalidPageToken: () => new TwilioError(400, 20001, 'Invalid PageToken'),
+  serviceHasNoNumbers: (sid: string) =>
+    new TwilioError(400, 21704, `The Messaging Service ${sid} contains no phone numbers`),
   invalidMessagingService: (sid: string) =>
     new TwilioError(400, 21701, `The Messaging Service Sid ${sid} is invalid.`),
   sendAtOutOfRange: () =>

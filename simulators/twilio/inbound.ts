@@ -3,6 +3,7 @@ import type { Delivery, Reply } from '../../src/webhooks/index.js';
 import type { TwilioContext } from './context.js';
 import { countSegments, mediaContentType, normalizeNumber } from './phone.js';
 import { API_VERSION } from './serializers.js';
+import type { ServiceRow } from './store-messaging.js';
 import type { NumberRow } from './store-numbers.js';
 import type { MediaRow, MessageRow } from './store.js';
 import { parseTwiml } from './twiml.js';
@@ -86,7 +87,13 @@ export async function receiveInbound(ctx: TwilioContext, input: InboundInput): P
     for (const m of rows) ctx.store.insertMedia.run(m);
     if (OPT_OUT.has(keyword)) ctx.numbers.optOut.run(account, from, to, msg.date_created);
     if (OPT_IN.has(keyword)) ctx.numbers.optIn.run(account, from, to);
-    if (number.sms_url) {
+    // A number in a Messaging Service answers with the service's inbound URL unless the
+    // service defers to the number's own.
+    const service = ctx.messaging.serviceOfNumber.get(number.sid) as ServiceRow | undefined;
+    const viaService = !!service?.inbound_request_url && !service.use_inbound_webhook_on_number;
+    const hookUrl = viaService ? service!.inbound_request_url : number.sms_url;
+    const hookMethod = viaService ? service!.inbound_method : number.sms_method;
+    if (hookUrl) {
       const params: [string, string][] = [
         ['ToCountry', 'US'],
         ['ToState', ''],
@@ -109,6 +116,7 @@ export async function receiveInbound(ctx: TwilioContext, input: InboundInput): P
         ['ApiVersion', API_VERSION],
       ];
       rows.forEach((m, i) => params.push([`MediaContentType${i}`, m.content_type], [`MediaUrl${i}`, m.url]));
+      if (service) params.push(['MessagingServiceSid', service.sid]);
       if (OPT_OUT.has(keyword)) params.push(['OptOutType', 'STOP']);
       if (OPT_IN.has(keyword)) params.push(['OptOutType', 'START']);
       ctx.webhooks.enqueue({
@@ -116,8 +124,8 @@ export async function receiveInbound(ctx: TwilioContext, input: InboundInput): P
         tenant: account,
         resource: msg.sid,
         kind: 'message.inbound',
-        url: number.sms_url,
-        method: number.sms_method,
+        url: hookUrl,
+        method: hookMethod,
         params,
         signer: 'twilio',
         reply: 'twilio.sms-reply',

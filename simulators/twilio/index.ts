@@ -34,6 +34,7 @@ import { VerifyStore } from './store-verify.js';
 import { handleSmsReply, InboundError, receiveInbound } from './inbound.js';
 import { serializeNumber } from './serializers-numbers.js';
 import { NumberStore, type NumberRow } from './store-numbers.js';
+import { MessagingStore } from './store-messaging.js';
 
 export { twilioConfig } from './config.js';
 
@@ -73,6 +74,7 @@ export class TwilioSimulator implements Simulator {
       store,
       verify: new VerifyStore(deps.db, cfg.verifyFixedCode),
       numbers: new NumberStore(deps.db),
+      messaging: new MessagingStore(deps.db),
       seed: cfg.seed ?? 'provider-sim',
       bus: deps.bus,
       clock: deps.clock,
@@ -272,6 +274,7 @@ export class TwilioSimulator implements Simulator {
       this.ctx.store.reset(tenant);
       this.ctx.verify.reset(tenant);
       this.ctx.numbers.reset(tenant);
+      this.ctx.messaging.reset(tenant);
     });
     this.ctx.authCache.clear();
     this.ctx.accounts.forget();

@@ -3,6 +3,7 @@ import type { Clock, Settings } from '../../src/core/index.js';
 import type { Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
+import { countSegments } from './phone.js';
 import { API_VERSION } from './serializers.js';
 import type { MessageRow } from './store.js';
 
@@ -210,6 +211,7 @@ export class MessageLifecycle {
       return undefined;
     }
     const now = this.clock.now();
+    if (m.status === 'accepted' && m.from_number === null && m.messaging_service_sid) this.chooseSender(m, now);
     const code = status === 'failed' || status === 'undelivered' ? Number((m.outcome ?? '').split(':')[1]) || 30008 : null;
     const dateSent = status === 'sent' || (status === 'failed' && m.date_sent === null) ? now : m.date_sent;
     const price = status === 'sent' ? (-0.0079 * Math.max(1, m.num_segments)).toFixed(5) : m.price;
@@ -251,6 +253,27 @@ export class MessageLifecycle {
     }
     this.schedule(next);
     return row;
+  }
+
+  /**
+   * A Messaging Service picks the sender when the message leaves `accepted`: with sticky
+   * sender, the same pool number for the same recipient every time.
+   */
+  private chooseSender(m: MessageRow, now: number): void {
+    const pool = this.db.sql
+      .prepare(
+        `SELECT n.phone_number FROM twilio_service_numbers sn JOIN twilio_numbers n ON n.sid = sn.number_sid
+         WHERE sn.account_sid = ? AND sn.service_sid = ? ORDER BY sn.seq`,
+      )
+      .pluck()
+      .all(m.account_sid, m.messaging_service_sid) as string[];
+    if (pool.length === 0) return;
+    const i = createHash('sha256').update(m.to_number).digest().readUInt32BE(0) % pool.length;
+    m.from_number = pool[i];
+    m.num_segments = countSegments(m.body);
+    this.db.sql
+      .prepare('UPDATE twilio_messages SET from_number = ?, num_segments = ?, date_updated = ? WHERE sid = ?')
+      .run(m.from_number, m.num_segments, now, m.sid);
   }
 
   private emit(m: MessageRow): void {

@@ -12,6 +12,7 @@ import { UpdateMessage } from './operations/UpdateMessage.js';
 import { nextToken, previousToken } from './paging.js';
 import { lookupsRoutes } from './routes-lookups.js';
 import { numbersRoutes } from './routes-numbers.js';
+import { messagingRoutes } from './routes-messaging.js';
 import { verifyRoutes } from './routes-verify.js';
 import { listEnvelope, serializeAccount, serializeMedia, serializeMessage } from './serializers.js';
 
@@ -121,6 +122,7 @@ export const routes: RouteDef<Handler>[] = [
     },
   },
   ...numbersRoutes,
+  ...messagingRoutes,
   ...verifyRoutes,
   ...lookupsRoutes,
 ];

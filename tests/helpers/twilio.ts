@@ -39,3 +39,11 @@ export function twilioClient(base: string, username: string, password: string, a
   const client = twilio(username, password, { httpClient, accountSid });
   return { client, httpClient };
 }
+
+/** A Messaging Service with one number in its sender pool, made through the SDK as an app would. */
+export async function messagingService(client: ReturnType<typeof twilioClient>['client'], phoneNumber: string): Promise<string> {
+  const number = await client.incomingPhoneNumbers.create({ phoneNumber });
+  const service = await client.messaging.v1.services.create({ friendlyName: 'Listings' });
+  await client.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: number.sid });
+  return service.sid;
+}

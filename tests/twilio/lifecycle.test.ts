@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
 import { formParams, startReceiver } from '../helpers/receiver.js';
 import { startSim } from '../helpers/server.js';
-import { newAccountSid, twilioClient } from '../helpers/twilio.js';
+import { messagingService, newAccountSid, twilioClient } from '../helpers/twilio.js';
 
 let sim: RunningServer;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -186,7 +186,7 @@ print(json.dumps([v.validate(c["url"], c["params"], c["signature"]) for c in cas
     const sid = newAccountSid();
     await timing(sid, 'immediate');
     const { client } = twilioClient(sim.url, sid, 't');
-    const mg = 'MG' + 'a'.repeat(32);
+    const mg = await messagingService(client, '+14155550606');
     const m = await client.messages.create({ to: '+15556660006', messagingServiceSid: mg, body: 'later', scheduleType: 'fixed', sendAt: new Date(Date.now() + 3_600_000), statusCallback: `${receiver.base}/sched` });
     await new Promise((r) => setTimeout(r, 100));
     expect((await client.messages(m.sid).fetch()).status).toBe('scheduled');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
 import { startSim } from '../helpers/server.js';
-import { newAccountSid, newKeySid, twilioClient } from '../helpers/twilio.js';
+import { messagingService, newAccountSid, newKeySid, twilioClient } from '../helpers/twilio.js';
 
 let sim: RunningServer;
 beforeAll(async () => {
@@ -185,7 +185,7 @@ describe('twilio-node Messages', () => {
   it('schedules with a Messaging Service and cancels', async () => {
     const sid = newAccountSid();
     const { client } = twilioClient(sim.url, sid, 't');
-    const mg = 'MG' + '1'.repeat(32);
+    const mg = await messagingService(client, '+14155550607');
     const accepted = await client.messages.create({ to: '+15551230030', messagingServiceSid: mg, body: 'via service' });
     expect(accepted.status).toBe('accepted');
     expect(accepted.messagingServiceSid).toBe(mg);

@@ -2,6 +2,7 @@ import { first, twilioSid, type FormValues } from '../../../src/core/index.js';
 import type { TwilioContext } from '../context.js';
 import { errors } from '../errors.js';
 import { countSegments, isValidFrom, isValidTo, mediaContentType, normalizeNumber } from '../phone.js';
+import type { ServiceRow } from '../store-messaging.js';
 import type { MediaRow, MessageRow } from '../store.js';
 
 const MG_SID = /^MG[0-9a-fA-F]{32}$/;
@@ -58,6 +59,11 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
   const from = rawFrom !== undefined && rawFrom.trim() !== '' ? normalizeNumber(rawFrom) : null;
   if (from !== null && !isValidFrom(from)) throw errors.invalidFrom(rawFrom!);
   if (service && !MG_SID.test(service)) throw errors.invalidMessagingService(service);
+  const serviceRow = service ? (ctx.messaging.get.get(account, service) as ServiceRow | undefined) : undefined;
+  if (service && !serviceRow) throw errors.invalidMessagingService(service);
+  if (service && (rawFrom === undefined || rawFrom.trim() === '') && ctx.messaging.sendersOf(account, service).length === 0) {
+    throw errors.serviceHasNoNumbers(service);
+  }
   if (from !== null) magicFrom(from);
   magicTo(to, from ?? '');
   // A person who texted STOP to this number gets nothing more from it.
@@ -101,7 +107,7 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     date_updated: now,
     date_sent: null,
     send_at: sendAt,
-    status_callback: first(form, 'StatusCallback') || null,
+    status_callback: first(form, 'StatusCallback') || serviceRow?.status_callback || null,
     params: JSON.stringify(Object.fromEntries(form)),
     next_step_at: null,
     outcome: null,
