@@ -8,6 +8,7 @@ import type { createInspectApp } from '../inspect/api.js';
 import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
 import { SettingsStore } from '../inspect/settings.js';
 import { Webhooks } from '../webhooks/index.js';
+import { EventJournal } from '../events/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { fromNode, writeNode } from './node.js';
 import { createSimulators } from './registry.js';
@@ -120,7 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, shutdownSignal: shutdown.signal }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, shutdownSignal: shutdown.signal }),
       );
       inspectApp.then(
         (app) => app(req, res),
@@ -166,6 +167,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     concurrency: 16,
   });
   const settings = new SettingsStore(db, config);
+  const events = new EventJournal(db, bus, config.journalMax);
   sims = createSimulators({ db, bus, clock, config, webhooks, settings });
   journal = new Journal(db, config.journalMax);
   webhooks.kick();

@@ -6,6 +6,7 @@ import YAML from 'yaml';
 import type { InspectQuery, ProviderName, Simulator } from '../core/index.js';
 import { projectPath, type Database } from '../db/index.js';
 import type { Webhooks } from '../webhooks/index.js';
+import type { EventJournal } from '../events/journal.js';
 import type { Journal } from './journal.js';
 import type { SettingsStore } from './settings.js';
 
@@ -15,6 +16,7 @@ export interface InspectDeps {
   simulators: Record<ProviderName, Simulator>;
   webhooks: Webhooks;
   settings: SettingsStore;
+  events: EventJournal;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
 }
@@ -96,6 +98,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/requests',
         'POST /__inspect/reset',
         'GET /__inspect/webhooks',
+        'GET /__inspect/events',
         'GET /__inspect/settings',
         ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
@@ -121,7 +124,10 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     deps.db.flush();
     for (const s of Object.values(deps.simulators)) if (!provider || s.provider === provider) s.reset(tenant);
     deps.journal.reset(tenant);
-    if (!provider) deps.webhooks.reset(tenant);
+    if (!provider) {
+      deps.webhooks.reset(tenant);
+      deps.events.reset(tenant);
+    }
     res.json({ reset: true, tenant: tenant ?? null, provider: provider ?? null });
   });
 
@@ -147,6 +153,77 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       }),
     );
     res.json({ items });
+  });
+
+  /**
+   * Every simulator event: a Server-Sent Events stream (`Accept: text/event-stream`, heartbeats,
+   * `Last-Event-ID` resume from the event journal), or JSON `{items}` like any collection.
+   */
+  r.get('/events', async (req, res) => {
+    const filter = {
+      provider: str(req.query.provider) || undefined,
+      type: str(req.query.type) || undefined,
+      tenant: str(req.query.tenant) || undefined,
+    };
+    if (!String(req.headers.accept ?? '').includes('text/event-stream')) {
+      const since = parseSince(str(req.query.since));
+      if (!since || (since.sinceId !== undefined && !/^\d+$/.test(since.sinceId))) {
+        return fail(res, 400, 'bad_since', 'since must be an ISO time or an event id');
+      }
+      const items = await longPoll(req, deps, () =>
+        deps.events.list(
+          {
+            ...filter,
+            afterId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
+            sinceTime: since.sinceTime !== undefined ? new Date(since.sinceTime).toISOString() : undefined,
+            limit: limitOf(req.query.limit),
+          },
+          'desc',
+        ),
+      );
+      return void res.json({ items });
+    }
+    const resume = Number(req.headers['last-event-id'] ?? str(req.query.lastEventId) ?? NaN);
+    let last = Number.isInteger(resume) && resume >= 0 ? resume : deps.events.lastId();
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write('retry: 1000\n\n');
+    const flush = () => {
+      for (;;) {
+        const batch = deps.events.list({ ...filter, afterId: last, limit: 500 }, 'asc');
+        for (const e of batch) {
+          res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          last = e.id;
+        }
+        if (batch.length < 500) break;
+      }
+    };
+    flush();
+    let pending = false;
+    const off = deps.db.onCommit(() => {
+      if (pending) return;
+      pending = true;
+      setImmediate(() => {
+        pending = false;
+        flush();
+      });
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+    const stop = () => {
+      off();
+      clearInterval(heartbeat);
+      deps.shutdownSignal.removeEventListener('abort', end);
+    };
+    const end = () => {
+      stop();
+      res.end();
+    };
+    deps.shutdownSignal.addEventListener('abort', end);
+    req.on('close', stop);
   });
 
   r.get('/webhooks', async (req, res) => {

@@ -235,6 +235,13 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect((await call('POST', '/__inspect/twilio/inbound', { from: '+16505550100', to: '+19995550100' })).status).toBe(404);
   });
 
+  it('events as JSON', async () => {
+    const list = await get<Items>(`/__inspect/events?tenant=${account}&type=twilio.message.*`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.length).toBeGreaterThan(0);
+    expect((await get('/__inspect/events?since=never')).status).toBe(400);
+  });
+
   it('answers errors as {error:{code,message}}', async () => {
     expect(await get('/__inspect/requests?since=yesterday')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
     expect(await get('/__inspect/twilio/messages?since=2020-99-99')).toMatchObject({ status: 400, body: { error: { code: 'bad_since' } } });
