@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { isoSeconds } from './serializers-verify.js';
 import type { ServiceNumberRow, ServiceRow } from './store-messaging.js';
 
@@ -47,7 +48,7 @@ export function serializeServiceNumber(n: ServiceNumberRow, publicUrl: string): 
   return {
     account_sid: n.account_sid,
     capabilities: ['MMS', 'SMS', 'Voice'],
-    country_code: 'US',
+    country_code: parsePhoneNumberFromString(n.phone_number)?.country ?? 'US',
     date_created: isoSeconds(n.date_created),
     date_updated: isoSeconds(n.date_updated),
     phone_number: n.phone_number,

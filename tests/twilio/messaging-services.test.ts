@@ -27,7 +27,7 @@ describe('Messaging Services (messaging.twilio.com/v1)', () => {
     const { client, httpClient } = twilioClient(sim.url, sid, 't');
     const svc = await client.messaging.v1.services.create({ friendlyName: 'Open houses', statusCallback: 'https://app.example.com/status' });
     expect(svc.sid).toMatch(/^MG[0-9a-f]{32}$/);
-    expect(svc).toMatchObject({ accountSid: sid, friendlyName: 'Open houses', statusCallback: 'https://app.example.com/status', stickySender: true, inboundMethod: 'POST', validityPeriod: 14400 });
+    expect(svc).toMatchObject({ accountSid: sid, friendlyName: 'Open houses', statusCallback: 'https://app.example.com/status', stickySender: true, inboundMethod: 'POST', validityPeriod: 36000 });
     expect(svc.url).toBe(`${sim.url}/messaging/v1/Services/${svc.sid}`);
     expect(svc.links.phone_numbers).toBe(`${sim.url}/messaging/v1/Services/${svc.sid}/PhoneNumbers`);
     const raw = httpClient.recorded.at(-1)!.body as any;

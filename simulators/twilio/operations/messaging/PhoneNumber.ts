@@ -14,9 +14,9 @@ export async function CreatePhoneNumber(ctx: TwilioContext, account: string, ser
     FetchService(ctx, account, service);
     const number = ctx.numbers.get.get(account, pn) as NumberRow | undefined;
     if (!number) throw new TwilioError(400, 21710, `The Phone Number ${pn} is not owned by this account or does not exist.`);
-    if (ctx.messaging.serviceOfNumber.get(pn)) {
-      throw new TwilioError(409, 21710, `Phone Number or Short Code is already in the Messaging Service.`);
-    }
+    const owner = ctx.messaging.serviceOfNumber.get(pn) as { sid: string } | undefined;
+    if (owner?.sid === service) throw new TwilioError(409, 21710, 'Phone Number or Short Code is already in the Messaging Service.');
+    if (owner) throw new TwilioError(409, 21712, 'Phone Number or Short Code is associated with another Messaging Service.');
     ctx.messaging.addNumber.run(service, pn, account, now, now);
     return ctx.messaging.getNumber.get(account, service, pn) as ServiceNumberRow;
   });
@@ -25,7 +25,7 @@ export async function CreatePhoneNumber(ctx: TwilioContext, account: string, ser
 /** GET /messaging/v1/Services/{ServiceSid}/PhoneNumbers/{Sid} */
 export function FetchPhoneNumber(ctx: TwilioContext, account: string, service: string, sid: string): ServiceNumberRow {
   const row = ctx.messaging.getNumber.get(account, service, sid) as ServiceNumberRow | undefined;
-  if (!row) throw errors.notFound(`/v1/Services/${service}/PhoneNumbers/${sid}`);
+  if (!row) throw errors.notFound(`/Services/${service}/PhoneNumbers/${sid}`);
   return row;
 }
 
@@ -40,7 +40,7 @@ export function ListPhoneNumber(ctx: TwilioContext, account: string, service: st
 export async function DeletePhoneNumber(ctx: TwilioContext, account: string, service: string, sid: string): Promise<void> {
   await ctx.db.write(() => {
     if (ctx.messaging.removeNumber.run(account, service, sid).changes === 0) {
-      throw errors.notFound(`/v1/Services/${service}/PhoneNumbers/${sid}`);
+      throw errors.notFound(`/Services/${service}/PhoneNumbers/${sid}`);
     }
   });
 }

@@ -3,6 +3,8 @@ import type { TwilioContext } from '../../context.js';
 import { errors, TwilioError } from '../../errors.js';
 import { SERVICE_FIELDS, type ServiceRow } from '../../store-messaging.js';
 
+const USECASES = ['notifications', 'marketing', 'verification', 'discussion', 'poll', 'undeclared'];
+
 function changesFrom(form: FormValues): Partial<ServiceRow> {
   const out: Record<string, unknown> = {};
   for (const [param, column, type] of SERVICE_FIELDS) {
@@ -30,13 +32,17 @@ function changesFrom(form: FormValues): Partial<ServiceRow> {
         break;
       }
       default:
+        if (column === 'usecase' && !USECASES.includes(v)) {
+          throw new TwilioError(400, 20001, `Invalid Usecase: must be one of ${USECASES.join(', ')}`);
+        }
+        if (column === 'friendly_name' && v.length > 64) throw new TwilioError(400, 20001, 'FriendlyName must be at most 64 characters');
         out[column] = v;
     }
   }
   return out as Partial<ServiceRow>;
 }
 
-const notFound = (_ctx: TwilioContext, sid: string) => errors.notFound(`/v1/Services/${sid}`);
+const notFound = (_ctx: TwilioContext, sid: string) => errors.notFound(`/Services/${sid}`);
 
 /** POST /messaging/v1/Services */
 export async function CreateService(ctx: TwilioContext, account: string, form: FormValues): Promise<ServiceRow> {
@@ -59,7 +65,7 @@ export async function CreateService(ctx: TwilioContext, account: string, form: F
     fallback_to_long_code: 1,
     area_code_geomatch: 1,
     synchronous_validation: 0,
-    validity_period: 14400,
+    validity_period: 36000,
     usecase: 'undeclared',
     use_inbound_webhook_on_number: 0,
     date_created: now,
