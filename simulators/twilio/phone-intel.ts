@@ -4,13 +4,10 @@
  * gets the same answer), caller names from faker seeded by the number.
  */
 import { createHash } from 'node:crypto';
-import {
-  isSupportedCountry,
-  parsePhoneNumberFromString,
-  validatePhoneNumberLength,
-  type CountryCode,
-  type NumberType,
-} from 'libphonenumber-js/max';
+import type { CountryCode, NumberType } from 'libphonenumber-js/max';
+import { lazyModule } from '../../src/core/index.js';
+
+const phonelib = lazyModule<typeof import('libphonenumber-js/max')>('libphonenumber-js/max', import.meta.url);
 
 export interface NumberInfo {
   valid: boolean;
@@ -25,14 +22,14 @@ export interface NumberInfo {
 }
 
 export function isCountry(c: string): boolean {
-  return /^[A-Z]{2}$/.test(c) && isSupportedCountry(c as CountryCode);
+  return /^[A-Z]{2}$/.test(c) && phonelib().isSupportedCountry(c as CountryCode);
 }
 
 /** Parses a number in E.164 or in the national format of `country` (default US). */
 export function analyzeNumber(raw: string, country = 'US'): NumberInfo {
   const input = raw.trim();
   const def = country as CountryCode;
-  const p = parsePhoneNumberFromString(input, def);
+  const p = phonelib().parsePhoneNumberFromString(input, def);
   if (p && p.isValid()) {
     return {
       valid: true,
@@ -44,7 +41,7 @@ export function analyzeNumber(raw: string, country = 'US'): NumberInfo {
       type: p.getType(),
     };
   }
-  const length = validatePhoneNumberLength(input, def);
+  const length = phonelib().validatePhoneNumberLength(input, def);
   let error: string;
   if (length === 'INVALID_COUNTRY') error = 'INVALID_COUNTRY_CODE';
   else if (length) error = length;

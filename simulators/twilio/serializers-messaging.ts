@@ -1,5 +1,7 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { lazyModule } from '../../src/core/index.js';
 import { isoSeconds } from './serializers-verify.js';
+
+const phonelib = lazyModule<typeof import('libphonenumber-js/max')>('libphonenumber-js/max', import.meta.url);
 import type { ServiceNumberRow, ServiceRow } from './store-messaging.js';
 
 export const messagingBase = (publicUrl: string) => `${publicUrl}/messaging/v1`;
@@ -48,7 +50,7 @@ export function serializeServiceNumber(n: ServiceNumberRow, publicUrl: string): 
   return {
     account_sid: n.account_sid,
     capabilities: ['MMS', 'SMS', 'Voice'],
-    country_code: parsePhoneNumberFromString(n.phone_number)?.country ?? 'US',
+    country_code: phonelib().parsePhoneNumberFromString(n.phone_number)?.country ?? 'US',
     date_created: isoSeconds(n.date_created),
     date_updated: isoSeconds(n.date_updated),
     phone_number: n.phone_number,

@@ -1,4 +1,6 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { lazy, lazyModule } from '../../src/core/index.js';
+
+const xml = lazyModule<typeof import('fast-xml-parser')>('fast-xml-parser', import.meta.url);
 
 /** One verb of a TwiML document, in document order. */
 export interface TwimlVerb {
@@ -11,14 +13,14 @@ export interface TwimlVerb {
 
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
-const parser = new XMLParser({
+const parser = lazy(() => new (xml().XMLParser)({
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
   trimValues: true,
   parseTagValue: false,
   parseAttributeValue: false,
-});
+}));
 
 function convert(nodes: Node[]): TwimlVerb[] {
   const out: TwimlVerb[] = [];
@@ -46,9 +48,9 @@ function convert(nodes: Node[]): TwimlVerb[] {
 export function parseTwiml(body: string): { verbs: TwimlVerb[] } | { error: string } {
   const text = body.trim();
   if (text === '') return { verbs: [] };
-  const valid = XMLValidator.validate(text);
+  const valid = xml().XMLValidator.validate(text);
   if (valid !== true) return { error: `Document parse failure: ${valid.err.msg}` };
-  const root = convert(parser.parse(text) as Node[]);
+  const root = convert(parser().parse(text) as Node[]);
   const response = root.find((v) => v.name === 'Response');
   if (!response) return { error: 'Document parse failure: the root element must be <Response>' };
   return { verbs: response.children };

@@ -6,3 +6,4 @@ export * from './form.js';
 export * from './routes.js';
 export * from './respond.js';
 export * from './config.js';
+export * from './lazy.js';

@@ -1,5 +1,5 @@
-import { base, en, en_US, Faker } from '@faker-js/faker';
 import { createHash } from 'node:crypto';
+import { lazyModule } from '../../../../src/core/index.js';
 import type { TwilioContext } from '../../context.js';
 import { friendlyNumber } from '../../serializers-numbers.js';
 
@@ -22,7 +22,7 @@ const AREAS: Record<string, { city: string; region: string; lat: number; lon: nu
 };
 const LOCAL_AREA_CODES = Object.keys(AREAS);
 const TOLL_FREE = ['800', '833', '844', '855', '866', '877', '888'];
-const faker = new Faker({ locale: [en_US, en, base] });
+const fakerModule = lazyModule<typeof import('@faker-js/faker/locale/en_US')>('@faker-js/faker/locale/en_US', import.meta.url);
 
 export interface AvailableNumber {
   friendly_name: string;
@@ -50,6 +50,7 @@ export function availableNumbers(
   q: { areaCode?: string; contains?: string; pageSize: number; page: number },
 ): AvailableNumber[] {
   const seedText = `${ctx.seed}:${type}:${q.areaCode ?? ''}:${q.contains ?? ''}:${q.page}`;
+  const { faker } = fakerModule();
   faker.seed(createHash('sha256').update(seedText).digest().readUInt32BE(0));
   const digits = (q.contains ?? '').replace(/\D/g, '');
   const out: AvailableNumber[] = [];
