@@ -229,6 +229,9 @@ export const errors = {
   scheduledSendNotFound: () => new SendGridError(404, 'batch id not found'),
   templateNotFound: () => new SendGridError(404, 'resource not found'),
   versionNotFound: () => new SendGridError(404, 'resource not found'),
+  webhookNotFound: () => new SendGridError(404, 'Webhook not found'),
+  groupNotFound: () => new SendGridError(404, 'resource not found'),
+  messageNotFound: () => new SendGridError(404, 'resource not found'),
 };
 
 /** Several validation errors answered together, as SendGrid lists every problem it found. */

@@ -7,6 +7,7 @@ declare module '../../src/events/index.js' {
     'sendgrid.template.created': true;
     'sendgrid.template.updated': true;
     'sendgrid.template.deleted': true;
+    'sendgrid.event': true;
   }
 }
 export {};

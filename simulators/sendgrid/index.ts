@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
+  json,
   RouteTable,
   type Clock,
   type Config,
   type InspectCollection,
+  type InspectRoute,
+  type Settings,
   type InspectQuery,
   type InspectResource,
   type Simulator,
@@ -12,17 +15,21 @@ import {
 } from '../../src/core/index.js';
 import { loadMigrations, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
+import type { Webhooks } from '../../src/webhooks/index.js';
 import { authenticate, tenantOf, tenantOfKey } from './auth.js';
-import type { SendGridConfig, SendGridFixtureTemplate } from './config.js';
+import { ENGAGEMENT_EVENTS, OUTCOME_STATUSES, type SendGridConfig, type SendGridFixtureTemplate } from './config.js';
 import type { SendGridContext } from './context.js';
 import { errors, SendGridError, SendGridErrors } from './errors.js';
 import './events.js';
+import { ALL_EVENTS, EmailLifecycle } from './lifecycle.js';
 import { newTemplateId } from './operations/templates.js';
 import { RateLimiter } from './ratelimit.js';
 import { buildRaw } from './raw.js';
+import { eventRoutes } from './routes-events.js';
 import { readJson, routes, type Call, type Handler } from './routes.js';
-import { inspectMessage, messageStatus } from './serializers.js';
-import { SendGridStore, SHARED_TENANT, type AttachmentRow, type BatchRow, type MessageRow } from './store.js';
+import { inspectEvent, inspectMessage, messageStatus } from './serializers.js';
+import { SendGridStore, SHARED_TENANT, type AttachmentRow, type BatchRow, type EventRow, type MessageRow } from './store.js';
+import { registerSendGridSigner } from './webhooks.js';
 
 export { sendgridConfig } from './config.js';
 
@@ -31,20 +38,31 @@ export interface SimulatorDeps {
   bus: EventBus;
   clock: Clock;
   config: Config;
+  webhooks: Webhooks;
+  settings: Settings;
 }
 
 /** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
 export class SendGridSimulator implements Simulator {
   readonly provider = 'sendgrid' as const;
   readonly inspect: Record<string, InspectCollection>;
+  readonly inspectRoutes: InspectRoute[];
   private readonly ctx: SendGridContext;
-  private readonly table = new RouteTable<Handler>(routes);
+  private readonly table = new RouteTable<Handler>([...routes, ...eventRoutes]);
   private readonly declared: Set<string> | undefined;
   private readonly limiter: RateLimiter;
 
   constructor(deps: SimulatorDeps) {
     deps.db.migrate('sendgrid', loadMigrations('simulators/sendgrid/migrations'));
     const cfg = deps.config.sendgrid as SendGridConfig;
+    registerSendGridSigner(deps.webhooks, deps.db, deps.clock);
+    const lifecycle = new EmailLifecycle(deps.db, deps.bus, deps.clock, deps.settings, deps.webhooks, {
+      stepDelayMs: deps.config.stepDelayMs,
+      openRate: cfg.openRate ?? 0,
+      clickRate: cfg.clickRate ?? 0,
+      seed: cfg.seed ?? 'provider-sim',
+    });
+    lifecycle.setRules('', cfg.outcomes ?? [], true);
     this.ctx = {
       db: deps.db,
       store: new SendGridStore(deps.db),
@@ -52,13 +70,110 @@ export class SendGridSimulator implements Simulator {
       clock: deps.clock,
       maxBodyBytes: deps.config.maxBodyBytes,
       publicUrl: deps.config.publicUrl,
+      settings: deps.settings,
+      webhooks: deps.webhooks,
+      lifecycle,
     };
     this.declared = cfg.api_keys && cfg.api_keys.length ? new Set(cfg.api_keys.map(tenantOfKey)) : undefined;
     this.limiter = new RateLimiter(cfg.rateLimit, deps.clock);
     this.seed(cfg.templates ?? []);
     this.inspect = {
       messages: { list: (q) => this.inspectMessages(q), resource: (id, part) => this.messageResource(id, part) },
+      events: { list: (q) => this.inspectEvents(q) },
     };
+    this.inspectRoutes = this.createInspectRoutes();
+    void lifecycle.tick();
+  }
+
+  /** /__inspect/sendgrid/events?msg_id=&event=&email= : newest first. */
+  private inspectEvents(q: InspectQuery): unknown[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.tenant) (where.push('tenant = ?'), args.push(q.tenant));
+    const msgId = q.params.get('msg_id');
+    if (msgId) (where.push('msg_id = ?'), args.push(msgId));
+    const event = q.params.get('event');
+    if (event) (where.push('event = ?'), args.push(event));
+    const email = q.params.get('email');
+    if (email) (where.push('email = ? COLLATE NOCASE'), args.push(email.trim().replace(/ /g, '+')));
+    if (q.sinceTime !== undefined) (where.push('time > ?'), args.push(q.sinceTime));
+    if (q.sinceId !== undefined) {
+      where.push('seq > COALESCE((SELECT seq FROM sendgrid_events WHERE sg_event_id = ?), CAST(? AS INTEGER))');
+      args.push(q.sinceId, /^\d+$/.test(q.sinceId) ? q.sinceId : '9000000000000000000');
+    }
+    const sql = `SELECT * FROM sendgrid_events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
+    return (this.ctx.db.stmt(sql).all(...args, q.limit) as EventRow[]).map(inspectEvent);
+  }
+
+  private createInspectRoutes(): InspectRoute[] {
+    const bad = (message: string) => json(400, { error: { code: 'bad_request', message } });
+    const lifecycle = this.ctx.lifecycle;
+    const targets = [...ALL_EVENTS, 'blocked'];
+    return [
+      {
+        method: 'POST',
+        pattern: '/messages/:msgId/advance',
+        handler: async (req) => {
+          const body = (req.body ?? {}) as { event?: unknown };
+          const target = typeof body.event === 'string' ? body.event : (req.query.get('event') ?? undefined);
+          if (target !== undefined && !targets.includes(target)) return bad(`event must be one of ${targets.join(', ')}`);
+          const row = lifecycle.get(req.params.msgId);
+          if (!row || (req.tenant && req.tenant !== row.tenant)) {
+            return json(404, { error: { code: 'not_found', message: `no message ${req.params.msgId}` } });
+          }
+          const m = (await lifecycle.advance(row.msg_id, target))!;
+          return json(200, this.inspectOne(m));
+        },
+      },
+      {
+        method: 'GET',
+        pattern: '/outcomes',
+        handler: (req) => json(200, { rules: lifecycle.listRules(req.tenant) }),
+      },
+      {
+        method: 'PUT',
+        pattern: '/outcomes',
+        handler: (req) => {
+          const body = req.body as { rules?: unknown };
+          const rules = Array.isArray(body) ? body : body?.rules;
+          if (!Array.isArray(rules)) return bad('the body must be {"rules":[{"email","status","engagement"?,"reason"?}]}');
+          const parsed: { email: string; status: string; engagement: string[]; reason: string | null }[] = [];
+          for (const r of rules as Record<string, unknown>[]) {
+            if (typeof r?.email !== 'string' || !r.email) return bad('each rule needs an email (an address, or a pattern such as bounce@* or *@blocked.example)');
+            if (typeof r.status !== 'string' || !(OUTCOME_STATUSES as readonly string[]).includes(r.status)) {
+              return bad(`status must be one of ${OUTCOME_STATUSES.join(', ')}`);
+            }
+            const engagement = r.engagement ?? [];
+            if (!Array.isArray(engagement) || engagement.some((e) => !(ENGAGEMENT_EVENTS as readonly string[]).includes(e as string))) {
+              return bad(`engagement must be a list of ${ENGAGEMENT_EVENTS.join(', ')}`);
+            }
+            if (r.reason !== undefined && r.reason !== null && typeof r.reason !== 'string') return bad('reason must be a string');
+            parsed.push({ email: r.email, status: r.status, engagement: engagement as string[], reason: (r.reason as string | undefined) ?? null });
+          }
+          lifecycle.setRules(req.tenant ?? '', parsed);
+          return json(200, { rules: lifecycle.listRules(req.tenant) });
+        },
+      },
+      {
+        method: 'DELETE',
+        pattern: '/outcomes',
+        handler: (req) => {
+          lifecycle.setRules(req.tenant ?? '', []);
+          return json(200, { rules: lifecycle.listRules(req.tenant) });
+        },
+      },
+    ];
+  }
+
+  private inspectOne(m: MessageRow): unknown {
+    const batches = new Map<string, string | null>();
+    const events = this.ctx.db.stmt('SELECT * FROM sendgrid_events WHERE msg_id = ? ORDER BY seq').all(m.msg_id) as EventRow[];
+    const attachments = this.ctx.store.listAttachments.all(m.x_message_id) as AttachmentRow[];
+    return inspectMessage(m, attachments, messageStatus(m, this.batchStatus(m, batches), this.ctx.clock.now()), this.ctx.publicUrl, events);
+  }
+
+  close(): void {
+    this.ctx.lifecycle.stop();
   }
 
   /** Templates declared in fixtures belong to every tenant and survive resets. */
@@ -131,6 +246,7 @@ export class SendGridSimulator implements Simulator {
 
   reset(tenant?: string): void {
     this.ctx.db.transaction(() => this.ctx.store.reset(tenant));
+    this.ctx.lifecycle.forgetRules();
     this.limiter.reset(tenant);
   }
 
@@ -148,7 +264,7 @@ export class SendGridSimulator implements Simulator {
     return cache.get(key)!;
   }
 
-  /** /__inspect/sendgrid/messages?to=&from=&subject=&category=&template_id= : newest first. */
+  /** /__inspect/sendgrid/messages?to=&from=&subject=&category=&template_id=&batch_id=&status= : newest first. */
   private inspectMessages(q: InspectQuery): unknown[] {
     const where: string[] = [];
     const args: unknown[] = [];
@@ -167,6 +283,8 @@ export class SendGridSimulator implements Simulator {
     if (templateId) (where.push('template_id = ?'), args.push(templateId));
     const batchId = q.params.get('batch_id');
     if (batchId) (where.push('batch_id = ?'), args.push(batchId));
+    const state = q.params.get('status');
+    if (state) (where.push('state = ?'), args.push(state));
     if (q.sinceTime !== undefined) (where.push('created > ?'), args.push(q.sinceTime));
     if (q.sinceId !== undefined) {
       where.push(
@@ -175,14 +293,16 @@ export class SendGridSimulator implements Simulator {
       args.push(q.sinceId, q.sinceId);
     }
     const sql = `SELECT * FROM sendgrid_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.ctx.db.sql.prepare(sql).all(...args, q.limit) as MessageRow[];
+    const rows = this.ctx.db.stmt(sql).all(...args, q.limit) as MessageRow[];
     const now = this.ctx.clock.now();
     const batches = new Map<string, string | null>();
     const attachments = new Map<string, AttachmentRow[]>();
+    const eventsOf = this.ctx.db.stmt('SELECT * FROM sendgrid_events WHERE msg_id = ? ORDER BY seq');
     return rows.map((m) => {
       let a = attachments.get(m.x_message_id);
       if (!a) attachments.set(m.x_message_id, (a = this.ctx.store.listAttachments.all(m.x_message_id) as AttachmentRow[]));
-      return inspectMessage(m, a, messageStatus(m, this.batchStatus(m, batches), now), this.ctx.publicUrl);
+      const events = eventsOf.all(m.msg_id) as EventRow[];
+      return inspectMessage(m, a, messageStatus(m, this.batchStatus(m, batches), now), this.ctx.publicUrl, events);
     });
   }
 
@@ -195,7 +315,7 @@ export class SendGridSimulator implements Simulator {
     if (what === 'html' && idx === undefined) return m.html === null ? undefined : { contentType: 'text/html; charset=utf-8', body: m.html };
     if (what === 'text' && idx === undefined) return m.text === null ? undefined : { contentType: 'text/plain; charset=utf-8', body: m.text };
     if (what === 'raw' && idx === undefined) {
-      const all = this.ctx.db.sql.prepare('SELECT * FROM sendgrid_attachments WHERE x_message_id = ? ORDER BY idx').all(m.x_message_id) as AttachmentRow[];
+      const all = this.ctx.db.stmt('SELECT * FROM sendgrid_attachments WHERE x_message_id = ? ORDER BY idx').all(m.x_message_id) as AttachmentRow[];
       return { contentType: 'message/rfc822', body: buildRaw(m, all) };
     }
     if (what === 'attachments' && idx !== undefined && /^\d+$/.test(idx)) {

@@ -1,12 +1,20 @@
-import Handlebars from 'handlebars';
+import type Handlebars from 'handlebars';
+import { lazy, lazyModule } from '../../src/core/index.js';
 
 /**
  * Dynamic template rendering as SendGrid does it: Handlebars with SendGrid's helpers
  * (equals, notEquals, greaterThan, lessThan, and, or, length, formatDate, insert) on top of
  * the built-in if/else/unless/each/with.
  */
-const hb = Handlebars.create();
+const handlebars = lazyModule<typeof import('handlebars')>('handlebars', import.meta.url);
 type Options = Handlebars.HelperOptions;
+
+/** The Handlebars environment with SendGrid's helpers, built on first render (not at boot). */
+const engine = lazy(() => {
+  const hb = handlebars().create();
+  registerHelpers(hb);
+  return hb;
+});
 
 function isOptions(x: unknown): x is Options {
   return typeof x === 'object' && x !== null && 'fn' in x && 'inverse' in x && 'hash' in x;
@@ -23,37 +31,39 @@ function block(test: (a: unknown, b: unknown) => boolean) {
 
 const truthy = (x: unknown) => (Array.isArray(x) ? x.length > 0 : Boolean(x));
 
-hb.registerHelper('equals', block((a, b) => a == b || String(a) === String(b)));
-hb.registerHelper('notEquals', block((a, b) => !(a == b || String(a) === String(b))));
-hb.registerHelper('greaterThan', block((a, b) => Number(a) > Number(b)));
-hb.registerHelper('lessThan', block((a, b) => Number(a) < Number(b)));
-hb.registerHelper('and', function (this: unknown, ...args: unknown[]) {
-  const options = args.pop() as Options;
-  const ok = args.length > 0 && args.every(truthy);
-  return options.fn ? (ok ? options.fn(this) : options.inverse(this)) : ok;
-});
-hb.registerHelper('or', function (this: unknown, ...args: unknown[]) {
-  const options = args.pop() as Options;
-  const ok = args.some(truthy);
-  return options.fn ? (ok ? options.fn(this) : options.inverse(this)) : ok;
-});
-hb.registerHelper('length', (x: unknown) => {
-  if (Array.isArray(x) || typeof x === 'string') return x.length;
-  if (x && typeof x === 'object') return Object.keys(x).length;
-  return 0;
-});
-hb.registerHelper('insert', function (this: unknown, value: unknown, ...rest: unknown[]) {
-  const options = rest.pop() as Options;
-  if (value !== undefined && value !== null && value !== '') return value;
-  const spec = typeof rest[0] === 'string' ? rest[0] : typeof options.hash?.default === 'string' ? `default=${options.hash.default}` : '';
-  const m = /^default=(.*)$/s.exec(spec);
-  return m ? m[1] : '';
-});
-hb.registerHelper('formatDate', (value: unknown, format: unknown, ...rest: unknown[]) => {
-  rest.pop();
-  const offset = typeof rest[0] === 'string' ? rest[0] : undefined;
-  return formatDate(value, typeof format === 'string' ? format : 'YYYY-MM-DDTHH:mm:ssZ', offset);
-});
+function registerHelpers(hb: typeof Handlebars): void {
+  hb.registerHelper('equals', block((a, b) => a == b || String(a) === String(b)));
+  hb.registerHelper('notEquals', block((a, b) => !(a == b || String(a) === String(b))));
+  hb.registerHelper('greaterThan', block((a, b) => Number(a) > Number(b)));
+  hb.registerHelper('lessThan', block((a, b) => Number(a) < Number(b)));
+  hb.registerHelper('and', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as Options;
+    const ok = args.length > 0 && args.every(truthy);
+    return options.fn ? (ok ? options.fn(this) : options.inverse(this)) : ok;
+  });
+  hb.registerHelper('or', function (this: unknown, ...args: unknown[]) {
+    const options = args.pop() as Options;
+    const ok = args.some(truthy);
+    return options.fn ? (ok ? options.fn(this) : options.inverse(this)) : ok;
+  });
+  hb.registerHelper('length', (x: unknown) => {
+    if (Array.isArray(x) || typeof x === 'string') return x.length;
+    if (x && typeof x === 'object') return Object.keys(x).length;
+    return 0;
+  });
+  hb.registerHelper('insert', function (this: unknown, value: unknown, ...rest: unknown[]) {
+    const options = rest.pop() as Options;
+    if (value !== undefined && value !== null && value !== '') return value;
+    const spec = typeof rest[0] === 'string' ? rest[0] : typeof options.hash?.default === 'string' ? `default=${options.hash.default}` : '';
+    const m = /^default=(.*)$/s.exec(spec);
+    return m ? m[1] : '';
+  });
+  hb.registerHelper('formatDate', (value: unknown, format: unknown, ...rest: unknown[]) => {
+    rest.pop();
+    const offset = typeof rest[0] === 'string' ? rest[0] : undefined;
+    return formatDate(value, typeof format === 'string' ? format : 'YYYY-MM-DDTHH:mm:ssZ', offset);
+  });
+}
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -115,7 +125,7 @@ export function renderDynamic(source: string, data: unknown, escape: boolean): s
   const key = (escape ? 'h:' : 't:') + source;
   let tpl = cache.get(key);
   if (!tpl) {
-    tpl = hb.compile(source, { noEscape: !escape });
+    tpl = engine().compile(source, { noEscape: !escape });
     if (cache.size > 1000) cache.clear();
     cache.set(key, tpl);
   }
@@ -125,7 +135,7 @@ export function renderDynamic(source: string, data: unknown, escape: boolean): s
 /** Checks that a template source compiles; returns the parse error message if not. */
 export function templateError(source: string): string | undefined {
   try {
-    hb.precompile(source);
+    engine().precompile(source);
     return undefined;
   } catch (e) {
     return (e as Error).message;

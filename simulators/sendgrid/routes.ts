@@ -67,7 +67,7 @@ export async function readJson(req: SimRequest, limit: number): Promise<unknown>
 }
 
 /** A JSON object body, or 400 for anything else. */
-async function objectBody(c: Call, optional = false): Promise<Obj> {
+export async function objectBody(c: Call, optional = false): Promise<Obj> {
   const b = await c.body();
   if (b === undefined && optional) return {};
   if (typeof b !== 'object' || b === null || Array.isArray(b)) throw errors.badRequest();

@@ -1,5 +1,7 @@
 import type { Address } from './operations/SendMail.js';
-import type { AttachmentRow, BatchRow, MessageRow, TemplateRow, VersionRow } from './store.js';
+import type { AsmGroup } from './operations/suppressions.js';
+import { WEBHOOK_FLAGS } from './operations/webhooks.js';
+import type { AttachmentRow, BatchRow, EventRow, EventWebhookRow, MessageRow, SuppressionRow, TemplateRow, VersionRow } from './store.js';
 
 /** SendGrid writes template dates as `YYYY-MM-DD HH:MM:SS` (UTC). */
 export function sgDate(ms: number): string {
@@ -37,14 +39,65 @@ export function serializeScheduledSend(b: BatchRow) {
   return { batch_id: b.batch_id, status: b.status as string };
 }
 
+/** An Event Webhook: `dates` adds created/updated, `publicKey` the signing key ('' when unsigned). */
+export function serializeWebhook(w: EventWebhookRow, opts: { dates: boolean; publicKey: boolean }) {
+  const flags = JSON.parse(w.flags_json) as Record<string, boolean>;
+  const out: Record<string, unknown> = { enabled: w.enabled === 1, url: w.url, account_status_change: false };
+  for (const k of WEBHOOK_FLAGS) out[k] = flags[k] === true;
+  out.friendly_name = w.friendly_name;
+  out.id = w.id;
+  if (opts.dates) {
+    out.created_date = new Date(w.created).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    out.updated_date = new Date(w.updated).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  out.oauth_client_id = w.oauth_client_id;
+  out.oauth_token_url = w.oauth_token_url;
+  if (opts.publicKey) out.public_key = w.signed === 1 ? (w.public_key ?? '') : '';
+  return out;
+}
+
+/** The legacy single-webhook settings: the first Event Webhook, or everything off. */
+export function serializeLegacyWebhook(w: EventWebhookRow | undefined) {
+  if (w) return serializeWebhook(w, { dates: false, publicKey: false });
+  const out: Record<string, unknown> = { enabled: false, url: '', account_status_change: false };
+  for (const k of WEBHOOK_FLAGS) out[k] = false;
+  return { ...out, friendly_name: null, id: null, oauth_client_id: null, oauth_token_url: null };
+}
+
+export function serializeSuppression(list: string, r: SuppressionRow) {
+  switch (list) {
+    case 'bounces':
+    case 'blocks':
+      return { created: r.created, email: r.email, reason: r.reason ?? '', status: r.status ?? '' };
+    case 'spam_reports':
+      return { created: r.created, email: r.email, ip: r.ip ?? '' };
+    case 'invalid_emails':
+      return { created: r.created, email: r.email, reason: r.reason ?? '' };
+    default:
+      return { created: r.created, email: r.email };
+  }
+}
+
+export function serializeGroup(g: AsmGroup, full = true) {
+  const out: Record<string, unknown> = { id: g.id, name: g.name, description: g.description, is_default: g.is_default === 1 };
+  if (full) Object.assign(out, { unsubscribes: g.unsubscribes, last_email_sent_at: null });
+  return out;
+}
+
+export function inspectEvent(e: EventRow) {
+  return { seq: e.seq, tenant: e.tenant, msg_id: e.msg_id, time: new Date(e.time).toISOString(), ...(JSON.parse(e.data_json) as Record<string, unknown>) };
+}
+
 /** Status of a stored message as the inspect API shows it. */
 export function messageStatus(m: MessageRow, batchStatus: string | null | undefined, now: number): string {
-  if (batchStatus === 'cancel') return 'canceled';
+  if (m.state) return m.state;
+  if (batchStatus === 'cancel' && m.send_at !== null) return 'canceled';
+  if (batchStatus === 'pause' && m.send_at !== null && m.next_step_at === null) return 'paused';
   if (m.send_at !== null && m.send_at * 1000 > now) return batchStatus === 'pause' ? 'paused' : 'scheduled';
   return 'processed';
 }
 
-export function inspectMessage(m: MessageRow, attachments: AttachmentRow[], status: string, publicUrl: string) {
+export function inspectMessage(m: MessageRow, attachments: AttachmentRow[], status: string, publicUrl: string, events: EventRow[] = []) {
   const parse = <T>(s: string | null): T | null => (s === null ? null : (JSON.parse(s) as T));
   const from: Address = { email: m.from_email };
   if (m.from_name !== null) from.name = m.from_name;
@@ -80,6 +133,8 @@ export function inspectMessage(m: MessageRow, attachments: AttachmentRow[], stat
     asm: parse<Record<string, unknown>>(m.asm_json),
     ip_pool_name: m.ip_pool_name,
     status,
+    events: events.map((e) => ({ ...(JSON.parse(e.data_json) as Record<string, unknown>), time: new Date(e.time).toISOString() })),
+    next_event_at: m.next_step_at ? new Date(m.next_step_at).toISOString() : null,
     created: new Date(m.created).toISOString(),
     tenant: m.tenant,
   };

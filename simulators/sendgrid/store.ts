@@ -27,6 +27,72 @@ export interface MessageRow {
   asm_json: string | null;
   ip_pool_name: string | null;
   created: number;
+  /** mail_settings / tracking_settings `enable` flags of the send (bypass_*, open_tracking...). */
+  settings_json?: string;
+  /** The last delivery event (processed, deferred, delivered, bounce, dropped), NULL before processing. */
+  state?: string | null;
+  /** Events still to come, in order. NULL until the message is processed. */
+  plan_json?: string | null;
+  next_step_at?: number | null;
+  last_event_time?: number | null;
+}
+
+export interface EventRow {
+  seq: number;
+  sg_event_id: string;
+  tenant: string;
+  msg_id: string;
+  email: string;
+  event: string;
+  time: number;
+  data_json: string;
+}
+
+export interface EventWebhookRow {
+  seq: number;
+  id: string;
+  tenant: string;
+  enabled: number;
+  url: string;
+  friendly_name: string | null;
+  flags_json: string;
+  oauth_client_id: string | null;
+  oauth_token_url: string | null;
+  signed: number;
+  public_key: string | null;
+  private_key: string | null;
+  created: number;
+  updated: number;
+}
+
+export interface SuppressionRow {
+  tenant: string;
+  list: string;
+  email: string;
+  created: number;
+  reason: string | null;
+  status: string | null;
+  ip: string | null;
+}
+
+export interface AsmGroupRow {
+  id: number;
+  tenant: string;
+  name: string;
+  description: string;
+  is_default: number;
+  created: number;
+}
+
+export interface OutcomeRuleRow {
+  id: number;
+  tenant: string;
+  email: string;
+  status: string;
+  engagement_json: string;
+  reason: string | null;
+  fixture: number;
+  created: number;
 }
 
 export interface AttachmentRow {
@@ -113,10 +179,10 @@ export class SendGridStore {
     this.insertMessage = s.prepare(
       `INSERT INTO sendgrid_messages (msg_id, x_message_id, tenant, recipient, recipient_name, recipient_type, to_json, cc_json,
          bcc_json, from_email, from_name, reply_to_json, subject, text, html, headers_json, categories_json, custom_args_json,
-         template_id, dynamic_template_data_json, send_at, batch_id, asm_json, ip_pool_name, created)
+         template_id, dynamic_template_data_json, send_at, batch_id, asm_json, ip_pool_name, settings_json, created)
        VALUES (@msg_id, @x_message_id, @tenant, @recipient, @recipient_name, @recipient_type, @to_json, @cc_json,
          @bcc_json, @from_email, @from_name, @reply_to_json, @subject, @text, @html, @headers_json, @categories_json,
-         @custom_args_json, @template_id, @dynamic_template_data_json, @send_at, @batch_id, @asm_json, @ip_pool_name, @created)`,
+         @custom_args_json, @template_id, @dynamic_template_data_json, @send_at, @batch_id, @asm_json, @ip_pool_name, @settings_json, @created)`,
     );
     this.getMessage = s.prepare('SELECT * FROM sendgrid_messages WHERE msg_id = ?');
     this.insertAttachment = s.prepare(
@@ -173,14 +239,27 @@ export class SendGridStore {
     const s = this.db.sql;
     if (tenant === undefined) {
       s.exec(`DELETE FROM sendgrid_messages; DELETE FROM sendgrid_attachments; DELETE FROM sendgrid_batches;
+        DELETE FROM sendgrid_events; DELETE FROM sendgrid_event_webhooks; DELETE FROM sendgrid_suppressions;
+        DELETE FROM sendgrid_asm_groups; DELETE FROM sendgrid_asm_suppressions; DELETE FROM sendgrid_outcome_rules WHERE fixture = 0;
         DELETE FROM sendgrid_template_versions WHERE template_id NOT IN (SELECT id FROM sendgrid_templates WHERE fixture = 1);
         DELETE FROM sendgrid_templates WHERE fixture = 0; DELETE FROM sendgrid_tenants;`);
       return;
     }
-    for (const t of ['sendgrid_messages', 'sendgrid_attachments', 'sendgrid_batches', 'sendgrid_tenants']) {
+    for (const t of [
+      'sendgrid_messages',
+      'sendgrid_attachments',
+      'sendgrid_batches',
+      'sendgrid_tenants',
+      'sendgrid_events',
+      'sendgrid_event_webhooks',
+      'sendgrid_suppressions',
+      'sendgrid_asm_groups',
+      'sendgrid_asm_suppressions',
+    ]) {
       s.prepare(`DELETE FROM ${t} WHERE tenant = ?`).run(tenant);
     }
     s.prepare('DELETE FROM sendgrid_template_versions WHERE tenant = ?').run(tenant);
     s.prepare('DELETE FROM sendgrid_templates WHERE tenant = ? AND fixture = 0').run(tenant);
+    s.prepare('DELETE FROM sendgrid_outcome_rules WHERE tenant = ? AND fixture = 0').run(tenant);
   }
 }

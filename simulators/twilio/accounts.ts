@@ -19,8 +19,8 @@ export class Accounts {
     const now = this.clock.now();
     this.db.transaction(() => {
       for (const a of accounts) {
-        this.db.sql
-          .prepare(
+        this.db
+          .stmt(
             `INSERT INTO twilio_accounts (sid, auth_token, friendly_name, status, fixture, date_created, date_updated)
              VALUES (?, ?, ?, 'active', 1, ?, ?)
              ON CONFLICT (sid) DO UPDATE SET auth_token = excluded.auth_token, friendly_name = excluded.friendly_name,
@@ -28,8 +28,8 @@ export class Accounts {
           )
           .run(a.sid, a.auth_token, a.friendly_name ?? `${a.sid} account`, now, now);
         for (const k of a.api_keys ?? []) {
-          this.db.sql
-            .prepare(
+          this.db
+            .stmt(
               `INSERT INTO twilio_api_keys (sid, account_sid, secret, fixture, date_created) VALUES (?, ?, ?, 1, ?)
                ON CONFLICT (sid) DO UPDATE SET account_sid = excluded.account_sid, secret = excluded.secret, fixture = 1`,
             )

@@ -8,6 +8,8 @@ import type { TwilioStore } from './store.js';
 import type { VerifyStore } from './store-verify.js';
 import type { NumberStore } from './store-numbers.js';
 import type { MessagingStore } from './store-messaging.js';
+import type { VoiceStore } from './store-voice.js';
+import type { VoiceLifecycle } from './voice-lifecycle.js';
 
 export interface TwilioContext {
   db: Database;
@@ -22,6 +24,9 @@ export interface TwilioContext {
   accounts: Accounts;
   webhooks: Webhooks;
   lifecycle: MessageLifecycle;
+  voice: VoiceStore;
+  /** The call state machine and TwiML interpreter. */
+  calls: VoiceLifecycle;
   maxBodyBytes: number;
   publicUrl: string;
   /** Authorization header -> verified account (and key), so repeat requests skip decoding. */

@@ -11,6 +11,12 @@ declare module '../../src/events/index.js' {
     'twilio.verify_service.created': true;
     'twilio.verification.created': true;
     'twilio.verification.updated': true;
+    'twilio.call.created': true;
+    'twilio.call.updated': true;
+    'twilio.call.deleted': true;
+    'twilio.recording.created': true;
+    'twilio.recording.deleted': true;
+    'twilio.transcription.deleted': true;
   }
 }
 export {};

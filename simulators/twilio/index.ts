@@ -35,6 +35,10 @@ import { handleSmsReply, InboundError, receiveInbound } from './inbound.js';
 import { serializeNumber } from './serializers-numbers.js';
 import { NumberStore, type NumberRow } from './store-numbers.js';
 import { MessagingStore } from './store-messaging.js';
+import { inspectCalls, voiceInspectRoutes } from './inspect-voice.js';
+import { PUBLIC_OPERATIONS } from './routes-voice.js';
+import { VoiceStore } from './store-voice.js';
+import { TWIML_REPLY, VoiceLifecycle } from './voice-lifecycle.js';
 
 export { twilioConfig } from './config.js';
 
@@ -69,6 +73,11 @@ export class TwilioSimulator implements Simulator {
       seed: cfg.seed ?? 'provider-sim',
     });
     lifecycle.setRules('', (cfg.outcomes ?? []).map((o) => ({ kind: 'message', error_code: null, ...o })), true);
+    const voice = new VoiceStore(deps.db);
+    const calls = new VoiceLifecycle(deps.db, deps.bus, deps.clock, deps.settings, deps.webhooks, voice, (t) => lifecycle.listRules(t), {
+      stepDelayMs: deps.config.stepDelayMs,
+      publicUrl: deps.config.publicUrl,
+    });
     this.ctx = {
       db: deps.db,
       store,
@@ -81,19 +90,24 @@ export class TwilioSimulator implements Simulator {
       accounts,
       webhooks: deps.webhooks,
       lifecycle,
+      voice,
+      calls,
       maxBodyBytes: deps.config.maxBodyBytes,
       publicUrl: deps.config.publicUrl,
       authCache: new Map(),
     };
     deps.webhooks.registerReply('twilio.sms-reply', (d, reply) => handleSmsReply(this.ctx, d, reply));
+    deps.webhooks.registerReply(TWIML_REPLY, (d, reply) => calls.handleTwiml(d, reply));
     this.seedNumbers(cfg);
     this.inspect = {
       numbers: { list: (q) => this.inspectNumbers(q) },
       messages: { list: (q) => this.inspectMessages(q) },
       verifications: { list: (q) => inspectVerifications(this.ctx, q) },
+      calls: { list: (q) => inspectCalls(this.ctx, q) },
     };
-    this.inspectRoutes = this.createInspectRoutes();
+    this.inspectRoutes = [...this.createInspectRoutes(), ...voiceInspectRoutes(this.ctx)];
     void lifecycle.tick();
+    void calls.tick();
   }
 
   /** Numbers declared in fixtures (twilio.accounts[].numbers) are provisioned at boot. */
@@ -145,8 +159,8 @@ export class TwilioSimulator implements Simulator {
       where.push('seq > COALESCE((SELECT seq FROM twilio_numbers WHERE sid = ?), 9e18)');
       args.push(q.sinceId);
     }
-    const rows = this.ctx.db.sql
-      .prepare(`SELECT * FROM twilio_numbers ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`)
+    const rows = this.ctx.db
+      .stmt(`SELECT * FROM twilio_numbers ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`)
       .all(...args, q.limit) as NumberRow[];
     return rows.map(serializeNumber);
   }
@@ -185,7 +199,7 @@ export class TwilioSimulator implements Simulator {
           if (target !== undefined && !allowed.includes(target)) return bad(`status must be one of ${allowed.join(', ')}`);
           const code = body.error_code ?? req.query.get('error_code') ?? undefined;
           if (code !== undefined && !Number.isInteger(Number(code))) return bad('error_code must be an integer');
-          const row = this.ctx.db.sql.prepare('SELECT account_sid FROM twilio_messages WHERE sid = ?').get(req.params.sid) as
+          const row = this.ctx.db.stmt('SELECT account_sid FROM twilio_messages WHERE sid = ?').get(req.params.sid) as
             | { account_sid: string }
             | undefined;
           if (!row || (req.tenant && req.tenant !== row.account_sid)) {
@@ -234,6 +248,7 @@ export class TwilioSimulator implements Simulator {
 
   close(): void {
     this.ctx.lifecycle.stop();
+    this.ctx.calls.stop();
   }
 
   async handle(req: SimRequest): Promise<SimResponse> {
@@ -241,7 +256,8 @@ export class TwilioSimulator implements Simulator {
     const pathAccount = PATH_ACCOUNT.exec(req.path)?.[1];
     let account: string | undefined;
     try {
-      account = await authenticate(this.ctx, req.headers, pathAccount);
+      // Recording audio is served without credentials, as Twilio does by default.
+      account = found && pathAccount && PUBLIC_OPERATIONS.has(found.route.operation) ? pathAccount : await authenticate(this.ctx, req.headers, pathAccount);
       if (!found) {
         const exists = this.table.match(req.method === 'HEAD' ? 'GET' : req.method, req.path).pathExists;
         if (exists) return errors.methodNotAllowed(req.method).toResponse({ tenant: account });
@@ -275,6 +291,7 @@ export class TwilioSimulator implements Simulator {
       this.ctx.verify.reset(tenant);
       this.ctx.numbers.reset(tenant);
       this.ctx.messaging.reset(tenant);
+      this.ctx.voice.reset(tenant);
     });
     this.ctx.authCache.clear();
     this.ctx.accounts.forget();
@@ -307,8 +324,8 @@ export class TwilioSimulator implements Simulator {
       args.push(q.sinceId);
     }
     const sql = `SELECT * FROM twilio_messages ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-    const rows = this.ctx.db.sql.prepare(sql).all(...args, q.limit) as MessageRow[];
-    const mediaOf = this.ctx.db.sql.prepare('SELECT * FROM twilio_media WHERE message_sid = ? ORDER BY seq');
+    const rows = this.ctx.db.stmt(sql).all(...args, q.limit) as MessageRow[];
+    const mediaOf = this.ctx.db.stmt('SELECT * FROM twilio_media WHERE message_sid = ? ORDER BY seq');
     return rows.map((r) => ({
       ...serializeMessage(r),
       media_urls: r.num_media ? (mediaOf.all(r.sid) as MediaRow[]).map((m) => m.url) : [],

@@ -24,7 +24,7 @@ export function inspectVerifications(ctx: TwilioContext, q: InspectQuery): unkno
     args.push(q.sinceId);
   }
   const sql = `SELECT * FROM twilio_verifications ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY seq DESC LIMIT ?`;
-  const rows = ctx.db.sql.prepare(sql).all(...args, q.limit) as VerificationRow[];
+  const rows = ctx.db.stmt(sql).all(...args, q.limit) as VerificationRow[];
   return rows.map((v) => {
     const attempts = ctx.verify.attemptsOf.all(v.sid) as AttemptRow[];
     return {

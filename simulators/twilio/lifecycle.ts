@@ -73,7 +73,7 @@ export class MessageLifecycle {
   listRules(tenant?: string): OutcomeRule[] {
     if (!this.rules) {
       this.rules = new Map();
-      for (const r of this.db.sql.prepare('SELECT * FROM twilio_outcome_rules ORDER BY id').all() as OutcomeRule[]) {
+      for (const r of this.db.stmt('SELECT * FROM twilio_outcome_rules ORDER BY id').all() as OutcomeRule[]) {
         const list = this.rules.get(r.tenant) ?? [];
         list.push(r);
         this.rules.set(r.tenant, list);
@@ -87,8 +87,8 @@ export class MessageLifecycle {
   setRules(tenant: string, rules: Omit<OutcomeRule, 'tenant'>[], fixture = false): void {
     const now = this.clock.now();
     this.db.transaction(() => {
-      this.db.sql.prepare('DELETE FROM twilio_outcome_rules WHERE tenant = ? AND fixture = ?').run(tenant, fixture ? 1 : 0);
-      const ins = this.db.sql.prepare(
+      this.db.stmt('DELETE FROM twilio_outcome_rules WHERE tenant = ? AND fixture = ?').run(tenant, fixture ? 1 : 0);
+      const ins = this.db.stmt(
         'INSERT INTO twilio_outcome_rules (tenant, kind, number, status, error_code, fixture, created) VALUES (?, ?, ?, ?, ?, ?, ?)',
       );
       for (const r of rules) ins.run(tenant, r.kind, r.number, r.status, r.error_code ?? null, fixture ? 1 : 0, now);
@@ -135,15 +135,22 @@ export class MessageLifecycle {
     try {
       for (;;) {
         const now = this.clock.now();
-        const due = this.db.sql
-          .prepare('SELECT sid, account_sid FROM twilio_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 500')
-          .all(now) as { sid: string; account_sid: string }[];
+        const due = this.db
+          .stmt('SELECT sid FROM twilio_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 500')
+          .pluck()
+          .all(now) as string[];
         if (due.length === 0) break;
-        const changed = await this.db.write(() => due.map((d) => this.stepInTx(d.account_sid, d.sid)).filter(Boolean));
+        const changed = await this.db.write(() => {
+          // Read the rows inside the transaction: an /advance or a cancel may have moved them.
+          const rows = this.db
+            .stmt('SELECT * FROM twilio_messages WHERE sid IN (SELECT value FROM json_each(?)) AND next_step_at IS NOT NULL AND next_step_at <= ?')
+            .all(JSON.stringify(due), now) as MessageRow[];
+          return rows.map((m) => this.stepInTx(m.account_sid, m.sid, m)).filter(Boolean);
+        });
         for (const m of changed) this.emit(m!);
         if (this.stopped) return;
       }
-      const next = this.db.sql.prepare('SELECT MIN(next_step_at) FROM twilio_messages WHERE next_step_at IS NOT NULL').pluck().get() as
+      const next = this.db.stmt('SELECT MIN(next_step_at) FROM twilio_messages WHERE next_step_at IS NOT NULL').pluck().get() as
         | number
         | null;
       this.schedule(next);
@@ -164,7 +171,7 @@ export class MessageLifecycle {
       const planned = (row.outcome ?? 'delivered').split(':')[0];
       if (target && FINAL_MESSAGE_STATUSES.has(target) && target !== 'canceled' && (target !== planned || errorCode !== undefined)) {
         const outcome = target === 'delivered' ? 'delivered' : `${target}:${errorCode ?? (target === 'failed' ? 30008 : 30003)}`;
-        this.db.sql.prepare('UPDATE twilio_messages SET outcome = ? WHERE sid = ?').run(outcome, sid);
+        this.db.stmt('UPDATE twilio_messages SET outcome = ? WHERE sid = ?').run(outcome, sid);
       }
       for (let i = 0; i < 10; i++) {
         const next = this.stepInTx(tenant, sid);
@@ -181,7 +188,7 @@ export class MessageLifecycle {
   }
 
   private get(tenant: string, sid: string): MessageRow | undefined {
-    return this.db.sql.prepare('SELECT * FROM twilio_messages WHERE account_sid = ? AND sid = ?').get(tenant, sid) as MessageRow | undefined;
+    return this.db.stmt('SELECT * FROM twilio_messages WHERE account_sid = ? AND sid = ?').get(tenant, sid) as MessageRow | undefined;
   }
 
   private nextStatus(m: MessageRow & { outcome?: string | null }): string | null {
@@ -202,12 +209,12 @@ export class MessageLifecycle {
   }
 
   /** Moves one message one step inside the current transaction; returns the new row. */
-  private stepInTx(tenant: string, sid: string): MessageRow | undefined {
-    const m = this.get(tenant, sid) as (MessageRow & { outcome?: string | null }) | undefined;
+  private stepInTx(tenant: string, sid: string, current?: MessageRow): MessageRow | undefined {
+    const m = current ?? this.get(tenant, sid);
     if (!m) return undefined;
     const status = this.nextStatus(m);
     if (!status) {
-      this.db.sql.prepare('UPDATE twilio_messages SET next_step_at = NULL WHERE sid = ?').run(sid);
+      this.db.stmt('UPDATE twilio_messages SET next_step_at = NULL WHERE sid = ?').run(sid);
       return undefined;
     }
     const now = this.clock.now();
@@ -216,13 +223,22 @@ export class MessageLifecycle {
     const dateSent = status === 'sent' || (status === 'failed' && m.date_sent === null) ? now : m.date_sent;
     const price = status === 'sent' ? (-0.0079 * Math.max(1, m.num_segments)).toFixed(5) : m.price;
     const next = this.nextStepAt(tenant, status, now);
-    this.db.sql
-      .prepare(
+    this.db
+      .stmt(
         `UPDATE twilio_messages SET status = ?, date_updated = ?, date_sent = ?, price = ?, error_code = ?, error_message = ?,
            next_step_at = ? WHERE sid = ?`,
       )
       .run(status, now, dateSent, price, code ?? m.error_code, code ? DELIVERY_ERRORS[code] ?? 'Unknown error' : m.error_message, next, sid);
-    const row = this.get(tenant, sid)!;
+    const row: MessageRow = {
+      ...m,
+      status,
+      date_updated: now,
+      date_sent: dateSent,
+      price,
+      error_code: code ?? m.error_code,
+      error_message: code ? DELIVERY_ERRORS[code] ?? 'Unknown error' : m.error_message,
+      next_step_at: next,
+    };
     if (row.status_callback) {
       const params: [string, string][] = [
         ['AccountSid', row.account_sid],
@@ -260,8 +276,8 @@ export class MessageLifecycle {
    * sender, the same pool number for the same recipient every time.
    */
   private chooseSender(m: MessageRow, now: number): void {
-    const pool = this.db.sql
-      .prepare(
+    const pool = this.db
+      .stmt(
         `SELECT n.phone_number FROM twilio_service_numbers sn JOIN twilio_numbers n ON n.sid = sn.number_sid
          WHERE sn.account_sid = ? AND sn.service_sid = ? ORDER BY sn.seq`,
       )
@@ -271,8 +287,8 @@ export class MessageLifecycle {
     const i = createHash('sha256').update(m.to_number).digest().readUInt32BE(0) % pool.length;
     m.from_number = pool[i];
     m.num_segments = countSegments(m.body);
-    this.db.sql
-      .prepare('UPDATE twilio_messages SET from_number = ?, num_segments = ?, date_updated = ? WHERE sid = ?')
+    this.db
+      .stmt('UPDATE twilio_messages SET from_number = ?, num_segments = ?, date_updated = ? WHERE sid = ?')
       .run(m.from_number, m.num_segments, now, m.sid);
   }
 

@@ -14,6 +14,7 @@ import { lookupsRoutes } from './routes-lookups.js';
 import { numbersRoutes } from './routes-numbers.js';
 import { messagingRoutes } from './routes-messaging.js';
 import { verifyRoutes } from './routes-verify.js';
+import { voiceRoutes } from './routes-voice.js';
 import { listEnvelope, serializeAccount, serializeMedia, serializeMessage } from './serializers.js';
 
 export interface Call {
@@ -125,6 +126,7 @@ export const routes: RouteDef<Handler>[] = [
   ...messagingRoutes,
   ...verifyRoutes,
   ...lookupsRoutes,
+  ...voiceRoutes,
 ];
 
 /** Reads an urlencoded body within the configured limit. */

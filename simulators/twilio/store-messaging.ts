@@ -92,8 +92,8 @@ export class MessagingStore {
   insert(row: ServiceRow): number {
     const cols = Object.keys(row).filter((k) => k !== 'seq');
     return Number(
-      this.db.sql
-        .prepare(`INSERT INTO twilio_messaging_services (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`)
+      this.db
+        .stmt(`INSERT INTO twilio_messaging_services (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`)
         .run(Object.fromEntries(cols.map((c) => [c, row[c as keyof ServiceRow]]))).lastInsertRowid,
     );
   }
@@ -101,20 +101,20 @@ export class MessagingStore {
   update(account: string, sid: string, changes: Partial<ServiceRow>, now: number): void {
     const keys = Object.keys(changes);
     if (!keys.length) return;
-    this.db.sql
-      .prepare(`UPDATE twilio_messaging_services SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, date_updated = @now WHERE account_sid = @account AND sid = @sid`)
+    this.db
+      .stmt(`UPDATE twilio_messaging_services SET ${keys.map((k) => `${k} = @${k}`).join(', ')}, date_updated = @now WHERE account_sid = @account AND sid = @sid`)
       .run({ ...changes, now, account, sid });
   }
 
   list(account: string, limit: number, offset: number): ServiceRow[] {
-    return this.db.sql
-      .prepare('SELECT * FROM twilio_messaging_services WHERE account_sid = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
+    return this.db
+      .stmt('SELECT * FROM twilio_messaging_services WHERE account_sid = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
       .all(account, limit, offset) as ServiceRow[];
   }
 
   listNumbers(account: string, service: string, limit: number, offset: number): ServiceNumberRow[] {
-    return this.db.sql
-      .prepare(
+    return this.db
+      .stmt(
         `SELECT sn.*, n.phone_number FROM twilio_service_numbers sn JOIN twilio_numbers n ON n.sid = sn.number_sid
          WHERE sn.account_sid = ? AND sn.service_sid = ? ORDER BY sn.seq DESC LIMIT ? OFFSET ?`,
       )

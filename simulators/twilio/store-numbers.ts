@@ -69,8 +69,8 @@ export class NumberStore {
     const keys = Object.keys(changes);
     if (keys.length === 0) return;
     const set = keys.map((k) => `${k} = @${k}`).join(', ');
-    this.db.sql
-      .prepare(`UPDATE twilio_numbers SET ${set}, date_updated = @now WHERE account_sid = @account AND sid = @sid`)
+    this.db
+      .stmt(`UPDATE twilio_numbers SET ${set}, date_updated = @now WHERE account_sid = @account AND sid = @sid`)
       .run({ ...changes, now, account, sid });
   }
 
@@ -79,8 +79,8 @@ export class NumberStore {
     const args: unknown[] = [account];
     if (f.phoneNumber) (where.push('phone_number LIKE ?'), args.push(`%${f.phoneNumber.replace(/[%_]/g, '')}%`));
     if (f.friendlyName) (where.push('friendly_name = ?'), args.push(f.friendlyName));
-    return this.db.sql
-      .prepare(`SELECT * FROM twilio_numbers WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?`)
+    return this.db
+      .stmt(`SELECT * FROM twilio_numbers WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as NumberRow[];
   }
 

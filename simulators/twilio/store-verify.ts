@@ -122,14 +122,14 @@ export class VerifyStore {
   }
 
   hasService(account: string, cmp: '<' | '>', seq: number): boolean {
-    return !!this.db.sql.prepare(`SELECT 1 FROM twilio_verify_services WHERE account_sid = ? AND seq ${cmp} ? LIMIT 1`).get(account, seq);
+    return !!this.db.stmt(`SELECT 1 FROM twilio_verify_services WHERE account_sid = ? AND seq ${cmp} ? LIMIT 1`).get(account, seq);
   }
 
   /** Must run inside a transaction. */
   reset(tenant?: string): void {
     for (const t of ['twilio_verification_attempts', 'twilio_verifications', 'twilio_verify_services']) {
-      if (tenant) this.db.sql.prepare(`DELETE FROM ${t} WHERE account_sid = ?`).run(tenant);
-      else this.db.sql.prepare(`DELETE FROM ${t}`).run();
+      if (tenant) this.db.stmt(`DELETE FROM ${t} WHERE account_sid = ?`).run(tenant);
+      else this.db.stmt(`DELETE FROM ${t}`).run();
     }
   }
 }

@@ -158,8 +158,8 @@ export class TwilioStore {
   listMessages(f: MessageFilter, page: { limit: number; offset?: number; beforeSeq?: number; afterSeqAsc?: number }): MessageRow[] {
     const w = this.where(f);
     if (page.afterSeqAsc !== undefined) {
-      const rows = this.db.sql
-        .prepare(`SELECT * FROM twilio_messages WHERE ${w.sql} AND seq > ? ORDER BY seq ASC LIMIT ?`)
+      const rows = this.db
+        .stmt(`SELECT * FROM twilio_messages WHERE ${w.sql} AND seq > ? ORDER BY seq ASC LIMIT ?`)
         .all(...w.args, page.afterSeqAsc, page.limit) as MessageRow[];
       return rows.reverse();
     }
@@ -168,18 +168,18 @@ export class TwilioStore {
     if (page.beforeSeq !== undefined) (sql += ' AND seq < ?'), args.push(page.beforeSeq);
     sql += ' ORDER BY seq DESC LIMIT ? OFFSET ?';
     args.push(page.limit, page.offset ?? 0);
-    return this.db.sql.prepare(sql).all(...args) as MessageRow[];
+    return this.db.stmt(sql).all(...args) as MessageRow[];
   }
 
   /** Is there any matching row older than `seq` (for next_page_uri)? */
   hasOlder(f: MessageFilter, seq: number): boolean {
     const w = this.where(f);
-    return !!this.db.sql.prepare(`SELECT 1 FROM twilio_messages WHERE ${w.sql} AND seq < ? LIMIT 1`).get(...w.args, seq);
+    return !!this.db.stmt(`SELECT 1 FROM twilio_messages WHERE ${w.sql} AND seq < ? LIMIT 1`).get(...w.args, seq);
   }
 
   hasNewer(f: MessageFilter, seq: number): boolean {
     const w = this.where(f);
-    return !!this.db.sql.prepare(`SELECT 1 FROM twilio_messages WHERE ${w.sql} AND seq > ? LIMIT 1`).get(...w.args, seq);
+    return !!this.db.stmt(`SELECT 1 FROM twilio_messages WHERE ${w.sql} AND seq > ? LIMIT 1`).get(...w.args, seq);
   }
 
   seqOf(account: string, sid: string): number | undefined {
@@ -189,15 +189,15 @@ export class TwilioStore {
   reset(tenant?: string): void {
     const tables = ['twilio_media', 'twilio_messages'];
     if (tenant) {
-      for (const t of tables) this.db.sql.prepare(`DELETE FROM ${t} WHERE account_sid = ?`).run(tenant);
-      this.db.sql.prepare('DELETE FROM twilio_api_keys WHERE account_sid = ? AND fixture = 0').run(tenant);
-      this.db.sql.prepare('DELETE FROM twilio_accounts WHERE sid = ? AND fixture = 0').run(tenant);
-      this.db.sql.prepare('DELETE FROM twilio_outcome_rules WHERE tenant = ? AND fixture = 0').run(tenant);
+      for (const t of tables) this.db.stmt(`DELETE FROM ${t} WHERE account_sid = ?`).run(tenant);
+      this.db.stmt('DELETE FROM twilio_api_keys WHERE account_sid = ? AND fixture = 0').run(tenant);
+      this.db.stmt('DELETE FROM twilio_accounts WHERE sid = ? AND fixture = 0').run(tenant);
+      this.db.stmt('DELETE FROM twilio_outcome_rules WHERE tenant = ? AND fixture = 0').run(tenant);
     } else {
-      for (const t of tables) this.db.sql.prepare(`DELETE FROM ${t}`).run();
-      this.db.sql.prepare('DELETE FROM twilio_api_keys WHERE fixture = 0').run();
-      this.db.sql.prepare('DELETE FROM twilio_accounts WHERE fixture = 0').run();
-      this.db.sql.prepare('DELETE FROM twilio_outcome_rules WHERE fixture = 0').run();
+      for (const t of tables) this.db.stmt(`DELETE FROM ${t}`).run();
+      this.db.stmt('DELETE FROM twilio_api_keys WHERE fixture = 0').run();
+      this.db.stmt('DELETE FROM twilio_accounts WHERE fixture = 0').run();
+      this.db.stmt('DELETE FROM twilio_outcome_rules WHERE fixture = 0').run();
     }
   }
 }

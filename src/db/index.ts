@@ -30,6 +30,7 @@ export class Database {
   private background_: (() => void)[] = [];
   private scheduled = false;
   private commitListeners = new Set<() => void>();
+  private statements = new Map<string, Statement>();
   private closed = false;
   private readonly runBatch: (jobs: Job[], bg: (() => void)[]) => unknown[];
   private readonly savepoint: (fn: () => unknown) => unknown;
@@ -98,6 +99,20 @@ export class Database {
     if (this.closed) return;
     this.background_.push(fn);
     this.schedule();
+  }
+
+  /**
+   * A prepared statement for `sql`, compiled once and reused (better-sqlite3 compiles on every
+   * prepare()). The statement comes back in its default mode: call `.pluck()` after if needed.
+   */
+  stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      if (this.statements.size >= 1000) this.statements.clear();
+      s = this.sql.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s.reader ? s.pluck(false) : s;
   }
 
   /** Called after every group commit (long-polls re-check their query then). */

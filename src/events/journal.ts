@@ -5,7 +5,7 @@ export const EVENT_MIGRATIONS = [
   {
     id: '001_events',
     sql: `CREATE TABLE events (
-      id       INTEGER PRIMARY KEY AUTOINCREMENT,
+      id       INTEGER PRIMARY KEY,
       time     TEXT NOT NULL,
       provider TEXT NOT NULL,
       type     TEXT NOT NULL,
@@ -51,10 +51,10 @@ export class EventJournal {
     private readonly max: number,
   ) {
     db.migrate('events', EVENT_MIGRATIONS);
-    this.insert = db.sql.prepare(
+    this.insert = db.stmt(
       'INSERT INTO events (time, provider, type, tenant, resource, summary) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.trim = db.sql.prepare('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?');
+    this.trim = db.stmt('DELETE FROM events WHERE id <= (SELECT MAX(id) FROM events) - ?');
     bus.on((e) => this.record(e));
   }
 
@@ -77,17 +77,17 @@ export class EventJournal {
     if (f.tenant) (where.push('tenant = ?'), args.push(f.tenant));
     if (f.afterId !== undefined) (where.push('id > ?'), args.push(f.afterId));
     if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
-    return this.db.sql
-      .prepare(`SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order.toUpperCase()} LIMIT ?`)
+    return this.db
+      .stmt(`SELECT * FROM events ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order.toUpperCase()} LIMIT ?`)
       .all(...args, f.limit) as StoredEvent[];
   }
 
   lastId(): number {
-    return (this.db.sql.prepare('SELECT COALESCE(MAX(id), 0) FROM events').pluck().get() as number) ?? 0;
+    return (this.db.stmt('SELECT COALESCE(MAX(id), 0) FROM events').pluck().get() as number) ?? 0;
   }
 
   reset(tenant?: string): void {
-    if (tenant) this.db.sql.prepare('DELETE FROM events WHERE tenant = ?').run(tenant);
-    else this.db.sql.prepare('DELETE FROM events').run();
+    if (tenant) this.db.stmt('DELETE FROM events WHERE tenant = ?').run(tenant);
+    else this.db.stmt('DELETE FROM events').run();
   }
 }

@@ -3,11 +3,11 @@ import type { Clock, Config, ConfigExtension, ProviderName, Settings, Simulator 
 import type { Database } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Webhooks } from '../webhooks/index.js';
-import { S3Simulator } from '../../simulators/s3/index.js';
+import { S3Simulator, s3Config } from '../../simulators/s3/index.js';
 import { SendGridSimulator, sendgridConfig } from '../../simulators/sendgrid/index.js';
 import { TwilioSimulator, twilioConfig } from '../../simulators/twilio/index.js';
 
-export const CONFIG_EXTENSIONS: ConfigExtension[] = [twilioConfig, sendgridConfig];
+export const CONFIG_EXTENSIONS: ConfigExtension[] = [twilioConfig, sendgridConfig, s3Config];
 
 export interface Deps {
   db: Database;
@@ -22,6 +22,6 @@ export function createSimulators(deps: Deps): Record<ProviderName, Simulator> {
   return {
     twilio: new TwilioSimulator(deps),
     sendgrid: new SendGridSimulator(deps),
-    s3: new S3Simulator(),
+    s3: new S3Simulator(deps),
   };
 }

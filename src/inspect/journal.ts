@@ -18,7 +18,7 @@ export const JOURNAL_MIGRATIONS = [
   {
     id: '001_journal',
     sql: `CREATE TABLE journal (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      id INTEGER PRIMARY KEY,
       time INTEGER NOT NULL,
       method TEXT NOT NULL,
       path TEXT NOT NULL,
@@ -49,11 +49,11 @@ export class Journal {
     private readonly db: Database,
     private readonly max: number,
   ) {
-    this.insert = db.sql.prepare(
+    this.insert = db.stmt(
       `INSERT INTO journal (time, method, path, query, provider, operation, tenant, status, duration_ms, unmatched)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.trim = db.sql.prepare('DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?');
+    this.trim = db.stmt('DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?');
   }
 
   record(e: Omit<JournalEntry, 'id' | 'time'> & { time: number }): void {
@@ -96,7 +96,7 @@ export class Journal {
     if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
     const sql = `SELECT * FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     args.push(f.limit);
-    return (this.db.sql.prepare(sql).all(...args) as Row[]).map((r) => ({
+    return (this.db.stmt(sql).all(...args) as Row[]).map((r) => ({
       ...r,
       time: new Date(r.time).toISOString(),
       unmatched: r.unmatched === 1,
@@ -104,7 +104,7 @@ export class Journal {
   }
 
   reset(tenant?: string): void {
-    if (tenant) this.db.sql.prepare('DELETE FROM journal WHERE tenant = ?').run(tenant);
-    else this.db.sql.prepare('DELETE FROM journal').run();
+    if (tenant) this.db.stmt('DELETE FROM journal WHERE tenant = ?').run(tenant);
+    else this.db.stmt('DELETE FROM journal').run();
   }
 }

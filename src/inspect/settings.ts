@@ -27,13 +27,13 @@ export class SettingsStore implements Settings {
     private readonly config: Config,
   ) {
     db.migrate('settings', SETTINGS_MIGRATIONS);
-    for (const r of db.sql.prepare('SELECT * FROM settings').all() as { tenant: string; key: string; value: string }[]) {
+    for (const r of db.stmt('SELECT * FROM settings').all() as { tenant: string; key: string; value: string }[]) {
       this.cache.set(`${r.tenant}\u0000${r.key}`, r.value);
     }
-    this.upsert = db.sql.prepare(
+    this.upsert = db.stmt(
       'INSERT INTO settings (tenant, key, value) VALUES (?, ?, ?) ON CONFLICT (tenant, key) DO UPDATE SET value = excluded.value',
     );
-    this.remove = db.sql.prepare('DELETE FROM settings WHERE tenant = ? AND key = ?');
+    this.remove = db.stmt('DELETE FROM settings WHERE tenant = ? AND key = ?');
   }
 
   timing(tenant: string): Timing {

@@ -1,6 +1,8 @@
-import { request } from 'undici';
-import type { Clock } from '../core/index.js';
+import { lazyModule, type Clock } from '../core/index.js';
 import type { Database, Statement } from '../db/index.js';
+
+// The HTTP client loads with the first delivery, not at boot.
+const undici = lazyModule<typeof import('undici')>('undici', import.meta.url);
 
 /**
  * The persistent webhook outbox. A vendor operation calls `enqueue()` INSIDE its db.write()
@@ -147,6 +149,8 @@ export class Webhooks {
   private busyResources = new Set<string>();
   private stopped = false;
   private kickScheduled = false;
+  /** Set by enqueue(): the next commit has deliveries for the worker. */
+  private dirty = true;
 
   constructor(
     private readonly db: Database,
@@ -178,7 +182,9 @@ export class Webhooks {
        VALUES (@outbox_id, @tenant, @time, @url, @method, @request_headers, @request_body, @status, @response_headers,
          @response_body, @latency_ms, @error)`,
     );
-    db.onCommit(() => this.kick());
+    db.onCommit(() => {
+      if (this.dirty) this.kick();
+    });
   }
 
   registerSigner(name: string, signer: Signer): void {
@@ -206,6 +212,7 @@ export class Webhooks {
         body = Buffer.from(qs);
       }
     }
+    this.dirty = true;
     const info = this.insert.run({
       provider: o.provider,
       tenant: o.tenant,
@@ -225,8 +232,8 @@ export class Webhooks {
 
   /** Sends a delivery again (from the inspect API), whatever its state. */
   retry(id: number): boolean {
-    const r = this.db.sql
-      .prepare("UPDATE webhook_outbox SET status = 'pending', next_attempt = ?, updated = ? WHERE id = ? AND status != 'delivering'")
+    const r = this.db
+      .stmt("UPDATE webhook_outbox SET status = 'pending', next_attempt = ?, updated = ? WHERE id = ? AND status != 'delivering'")
       .run(this.clock.now(), this.clock.now(), id);
     this.kick();
     return r.changes > 0;
@@ -244,6 +251,7 @@ export class Webhooks {
 
   private pump(): void {
     if (this.stopped) return;
+    this.dirty = false;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -305,7 +313,7 @@ export class Webhooks {
         if (!signer) throw new Error(`no signer "${row.signer}" registered`);
         signer(out, d);
       }
-      const res = await request(out.url, {
+      const res = await undici().request(out.url, {
         method: out.method as 'POST',
         headers: out.headers,
         body: out.method === 'GET' || out.method === 'HEAD' ? undefined : out.body,
@@ -366,10 +374,10 @@ export class Webhooks {
     if (q.resource) (where.push('resource = ?'), args.push(q.resource));
     if (q.sinceId !== undefined) (where.push('id > ?'), args.push(q.sinceId));
     if (q.sinceTime !== undefined) (where.push('created > ?'), args.push(q.sinceTime));
-    const rows = this.db.sql
-      .prepare(`SELECT * FROM webhook_outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
+    const rows = this.db
+      .stmt(`SELECT * FROM webhook_outbox ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`)
       .all(...args, q.limit) as OutboxRow[];
-    const attemptsOf = this.db.sql.prepare('SELECT * FROM webhook_attempts WHERE outbox_id = ? ORDER BY id');
+    const attemptsOf = this.db.stmt('SELECT * FROM webhook_attempts WHERE outbox_id = ? ORDER BY id');
     return rows.map((r) => ({
       id: r.id,
       provider: r.provider,

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { startSim } from '../helpers/server.js';
 import { newAccountSid, twilioClient } from '../helpers/twilio.js';
 import { newApiKey, sendgrid } from '../helpers/sendgrid.js';
+import { newAccessKey, s3Client } from '../helpers/s3.js';
 import { ContractValidator, formatFailures, loadDocument, type Exchange } from './openapi.js';
 
 type Json = Record<string, unknown>;
@@ -295,6 +298,54 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect((await get<Items>('/__inspect/sendgrid/messages')).body.items).toEqual([]);
   });
 
+  it('SendGrid outcome rules, /advance and GET /__inspect/sendgrid/events', async () => {
+    const key = newApiKey();
+    const { mail } = sendgrid(sim.url, key);
+    const tenant = 'sg_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+    expect((await call('PUT', `/__inspect/settings?tenant=${tenant}`, { timing: 'manual' })).status).toBe(200);
+    const rules = await call('PUT', `/__inspect/sendgrid/outcomes?tenant=${tenant}`, { rules: [{ email: '*@bounce.example', status: 'bounce' }] });
+    expect(rules.body).toEqual({ rules: [{ tenant, email: '*@bounce.example', status: 'bounce', engagement: [], reason: null, fixture: false }] });
+    expect((await get(`/__inspect/sendgrid/outcomes?tenant=${tenant}`)).body).toEqual(rules.body);
+    expect((await call('PUT', `/__inspect/sendgrid/outcomes?tenant=${tenant}`, { rules: [{ email: 'a@b.example', status: 'exploded' }] })).status).toBe(400);
+    await mail.send({ to: 'x@bounce.example', from: 'a@example.com', subject: 's', text: 't', customArgs: { order: '7' }, categories: ['c1', 'c2'] });
+    const [m] = (await get<{ items: Json[] }>(`/__inspect/sendgrid/messages?tenant=${tenant}`)).body.items as { msg_id: string }[];
+    const id = encodeURIComponent(m.msg_id);
+    expect((await call('POST', `/__inspect/sendgrid/messages/${id}/advance`)).body).toMatchObject({ status: 'processed', events: [{ event: 'processed' }] });
+    expect((await call('POST', `/__inspect/sendgrid/messages/${id}/advance`, { event: 'bogus' })).status).toBe(400);
+    expect((await call('POST', `/__inspect/sendgrid/messages/${id}/advance`)).body).toMatchObject({ status: 'bounce' });
+    expect((await call('POST', '/__inspect/sendgrid/messages/unknown/advance')).status).toBe(404);
+    const events = await get<{ items: Json[] }>(`/__inspect/sendgrid/events?tenant=${tenant}`);
+    expect(events.body.items.map((e) => e.event)).toEqual(['bounce', 'processed']);
+    expect(events.body.items[0]).toMatchObject({ order: '7', category: ['c1', 'c2'], type: 'bounce', msg_id: m.msg_id, tenant });
+    expect((await get(`/__inspect/sendgrid/events?event=processed&msg_id=${id}&since=${events.body.items[1].sg_event_id as string}`)).body).toEqual({ items: [] });
+    expect((await get('/__inspect/sendgrid/events?since=2020-13-45')).status).toBe(400);
+    expect((await call('DELETE', `/__inspect/sendgrid/outcomes?tenant=${tenant}`)).body).toEqual({ rules: [] });
+    expect((await call('PUT', `/__inspect/settings?tenant=${tenant}`, { timing: null })).status).toBe(200);
+    expect((await call('POST', '/__inspect/reset?provider=sendgrid')).status).toBe(200);
+  });
+
+  it('GET /__inspect/s3/objects, /__inspect/s3/buckets and an object download', async () => {
+    const key = newAccessKey();
+    const s3 = s3Client(sim, key);
+    await s3.send(new CreateBucketCommand({ Bucket: 'inspect-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'inspect-bucket', Key: 'docs/a b.txt', Body: 'hello s3', ContentType: 'text/plain', Metadata: { k: 'v' } }));
+    s3.destroy();
+    const objects = await get<Items>(`/__inspect/s3/objects?tenant=${key}&bucket=inspect-bucket&prefix=docs/`);
+    expect(objects.body.items).toHaveLength(1);
+    const o = objects.body.items[0] as { id: string; download_url: string };
+    expect(o).toMatchObject({ key: 'docs/a b.txt', size: 8, content_type: 'text/plain', metadata: { k: 'v' } });
+    expect(o.download_url).toBe(`${sim.config.publicUrl}/__inspect/s3/objects/${o.id}/download`);
+    expect((await get<Items>(`/__inspect/s3/objects?since=${o.id}&wait=20`)).body.items).toEqual([]);
+    expect((await get('/__inspect/s3/objects?since=2020-13-45')).status).toBe(400);
+    expect(await getRaw(`/__inspect/s3/objects/${o.id}/download`)).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/plain/), text: 'hello s3' });
+    expect((await getRaw('/__inspect/s3/objects/999999/download')).status).toBe(404);
+    const buckets = await get<Items>(`/__inspect/s3/buckets?tenant=${key}`);
+    expect(buckets.body.items).toEqual([expect.objectContaining({ name: 'inspect-bucket', objects: 1, bytes: 8, region: 'us-east-1' })]);
+    expect((await get('/__inspect/s3/buckets?since=2020-13-45')).status).toBe(400);
+    expect((await call('POST', '/__inspect/reset?provider=s3')).status).toBe(200);
+    expect((await get<Items>('/__inspect/s3/buckets')).body.items).toEqual([]);
+  });
+
   it('POST /__inspect/reset by tenant, then by provider', async () => {
     const other = newAccountSid();
     const second = twilioClient(sim.url, other, 'other-token');
@@ -313,6 +364,46 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(await call('POST', '/__inspect/reset?provider=twilio')).toMatchObject({ status: 200, body: { reset: true, tenant: null, provider: 'twilio' } });
     expect((await get<Items>('/__inspect/twilio/messages')).body.items).toEqual([]);
     expect((await get<Items>('/__inspect/tenants')).body.items).toEqual([]);
+  });
+
+  it('Twilio calls: simulated inbound call, /advance, /gather and GET /__inspect/twilio/calls', async () => {
+    const t = newAccountSid();
+    const { client } = twilioClient(sim.url, t, 'calls-token');
+    const receiver = await startReceiver(() => ({
+      status: 200,
+      type: 'text/xml',
+      body: '<Response><Gather numDigits="1"><Say>Press 1 to talk to an agent.</Say></Gather><Say>Goodbye.</Say></Response>',
+    }));
+    try {
+      await client.incomingPhoneNumbers.create({ phoneNumber: '+14155550888', voiceUrl: `${receiver.base}/voice` });
+      const inbound = await call<Json>('POST', `/__inspect/twilio/calls/inbound?tenant=${t}`, { from: '+16505550188', to: '+14155550888' });
+      expect(inbound.status).toBe(201);
+      expect(inbound.body).toMatchObject({ direction: 'inbound', status: 'ringing', account_sid: t });
+      const sid = inbound.body.sid as string;
+      expect((await call('POST', '/__inspect/twilio/calls/inbound', { from: '+16505550188' })).status).toBe(400);
+      expect((await call('POST', '/__inspect/twilio/calls/inbound', { from: '+16505550188', to: '+19995550188' })).status).toBe(404);
+      expect((await call('POST', `/__inspect/twilio/calls/${sid}/gather`, { digits: '1' })).status).toBe(409);
+      expect((await call('POST', `/__inspect/twilio/calls/${sid}/advance`, { status: 'bogus' })).status).toBe(400);
+      expect((await call('POST', `/__inspect/twilio/calls/CA${'f'.repeat(32)}/advance`)).status).toBe(404);
+      expect((await call('POST', `/__inspect/twilio/calls/${sid}/advance`)).body).toMatchObject({ status: 'in-progress', waiting_for: 'fetch' });
+      for (let i = 0; ; i++) {
+        const [c] = (await get<Items>(`/__inspect/twilio/calls?tenant=${t}&status=in-progress`)).body.items;
+        if (c?.waiting_for === 'gather') break;
+        if (i > 200) throw new Error('the call never reached its <Gather>');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect((await call('POST', `/__inspect/twilio/calls/${sid}/gather`, {})).status).toBe(400);
+      expect((await call('POST', `/__inspect/twilio/calls/CA${'f'.repeat(32)}/gather`, { digits: '1' })).status).toBe(404);
+      expect((await call('POST', `/__inspect/twilio/calls/${sid}/gather`, { digits: '1' })).status).toBe(200);
+      const ended = await call<Json>('POST', `/__inspect/twilio/calls/${sid}/advance`, { status: 'completed' });
+      expect(ended.body).toMatchObject({ status: 'completed', waiting_for: null });
+      const listed = await get<Items>(`/__inspect/twilio/calls?tenant=${t}&to=${encodeURIComponent('+14155550888')}&status=completed`);
+      expect(listed.body.items.map((c) => c.sid)).toEqual([sid]);
+      expect((listed.body.items[0].twiml as Json[]).length).toBeGreaterThanOrEqual(1);
+      expect((await get('/__inspect/twilio/calls?since=2020-13-45')).status).toBe(400);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('every response matches openapi/inspect.yaml', () => {

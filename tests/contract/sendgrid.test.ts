@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
 import { failure, newApiKey, sendgrid, type Recorded } from '../helpers/sendgrid.js';
@@ -112,6 +113,112 @@ describe('SendGrid v3 against openapi/sendgrid.yaml', () => {
     expect((await failure(c.request({ method: 'GET', url: `/v3/templates/${dyn.id}/versions/${v1.id}` }))).status).toBe(404);
     await c.request({ method: 'DELETE', url: `/v3/templates/${copy.id}` });
     expect((await failure(c.request({ method: 'GET', url: `/v3/templates/${copy.id}` }))).status).toBe(404);
+  });
+
+  it('Event Webhook settings, signing and test events', async () => {
+    const c = another().client;
+    const base = '/v3/user/webhooks/event/settings';
+    await c.request({ method: 'GET', url: base });
+    expect((await failure(c.request({ method: 'PATCH', url: base, body: { url: 'nope' } }))).status).toBe(400);
+    await c.request({ method: 'PATCH', url: base, body: { enabled: true, url: 'http://127.0.0.1:9/first', delivered: true } });
+    const [, hook] = await c.request({ method: 'POST', url: base, body: { enabled: true, url: 'http://127.0.0.1:9/events', processed: true, friendly_name: 'x' } });
+    expect((await failure(c.request({ method: 'POST', url: base, body: { enabled: true } }))).status).toBe(400);
+    await c.request({ method: 'GET', url: `${base}/all` });
+    await c.request({ method: 'GET', url: `${base}/signed` });
+    await c.request({ method: 'PATCH', url: `${base}/signed`, body: { enabled: true } });
+    expect((await failure(c.request({ method: 'PATCH', url: `${base}/signed`, body: {} }))).status).toBe(400);
+    await c.request({ method: 'PATCH', url: `${base}/signed/${hook.id}`, body: { enabled: true } });
+    expect((await failure(c.request({ method: 'PATCH', url: `${base}/signed/${hook.id}`, body: { enabled: 'yes' } }))).status).toBe(400);
+    expect((await failure(c.request({ method: 'PATCH', url: `${base}/signed/unknown`, body: { enabled: true } }))).status).toBe(404);
+    await c.request({ method: 'GET', url: `${base}/signed/${hook.id}` });
+    expect((await failure(c.request({ method: 'GET', url: `${base}/signed/unknown` }))).status).toBe(404);
+    await c.request({ method: 'GET', url: `${base}/${hook.id}` });
+    expect((await failure(c.request({ method: 'GET', url: `${base}/unknown` }))).status).toBe(404);
+    await c.request({ method: 'PATCH', url: `${base}/${hook.id}`, body: { open: true } });
+    expect((await failure(c.request({ method: 'PATCH', url: `${base}/${hook.id}`, body: { open: 'yes' } }))).status).toBe(400);
+    expect((await failure(c.request({ method: 'PATCH', url: `${base}/unknown`, body: { open: true } }))).status).toBe(404);
+    await c.request({ method: 'POST', url: '/v3/user/webhooks/event/test', body: { id: hook.id, url: 'http://127.0.0.1:9/test' } });
+    expect((await failure(c.request({ method: 'POST', url: '/v3/user/webhooks/event/test', body: {} }))).status).toBe(400);
+    await c.request({ method: 'GET', url: base });
+    await c.request({ method: 'DELETE', url: `${base}/${hook.id}` });
+    expect((await failure(c.request({ method: 'DELETE', url: `${base}/${hook.id}` }))).status).toBe(404);
+  });
+
+  it('suppressions, unsubscribe groups, Email Activity and stats', async () => {
+    const key = newApiKey();
+    const s = another(key);
+    const c = s.client;
+    const tenant = 'sg_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+    const put = (path: string, body: unknown) =>
+      fetch(`${sim.url}/__inspect/${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await put(`settings?tenant=${tenant}`, { timing: 'immediate' });
+    await put(`sendgrid/outcomes?tenant=${tenant}`, {
+      rules: [
+        { email: 'b@example.com', status: 'bounce' },
+        { email: 'k@example.com', status: 'blocked' },
+        { email: 'i@example.com', status: 'invalid' },
+        { email: 's@example.com', status: 'delivered', engagement: ['open', 'click', 'spamreport'] },
+        { email: 'u@example.com', status: 'delivered', engagement: ['unsubscribe'] },
+      ],
+    });
+    await s.mail.sendMultiple({ to: ['b@example.com', 'k@example.com', 'i@example.com', 's@example.com', 'u@example.com'], from: 'f@example.com', subject: 'S', text: 't', html: '<a href="https://x.example/">x</a>' });
+    for (let i = 0; i < 100; i++) {
+      const r = (await (await fetch(`${sim.url}/__inspect/sendgrid/events?tenant=${tenant}&event=unsubscribe`)).json()) as { items: unknown[] };
+      const sp = (await (await fetch(`${sim.url}/__inspect/sendgrid/events?tenant=${tenant}&event=spamreport`)).json()) as { items: unknown[] };
+      if (r.items.length && sp.items.length) break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    const lists: [string, string][] = [
+      ['bounces', 'b@example.com'],
+      ['blocks', 'k@example.com'],
+      ['spam_reports', 's@example.com'],
+      ['invalid_emails', 'i@example.com'],
+    ];
+    for (const [list, email] of lists) {
+      const [, all] = await c.request({ method: 'GET', url: `/v3/suppression/${list}`, qs: { start_time: 0, end_time: 9999999999 } });
+      expect(all, list).toHaveLength(1);
+      expect((await failure(c.request({ method: 'GET', url: `/v3/suppression/${list}`, qs: { start_time: 'yesterday' } }))).status).toBe(400);
+      await c.request({ method: 'GET', url: `/v3/suppression/${list}/${email}` });
+      await c.request({ method: 'DELETE', url: `/v3/suppression/${list}/${email}` });
+      await c.request({ method: 'DELETE', url: `/v3/suppression/${list}`, body: { delete_all: true } });
+      expect((await failure(c.request({ method: 'DELETE', url: `/v3/suppression/${list}`, body: { emails: 'x' } }))).status).toBe(400);
+    }
+    const [, unsubs] = await c.request({ method: 'GET', url: '/v3/suppression/unsubscribes' });
+    expect(unsubs).toHaveLength(1);
+    expect((await failure(c.request({ method: 'GET', url: '/v3/suppression/unsubscribes', qs: { end_time: '-1' } }))).status).toBe(400);
+    await c.request({ method: 'POST', url: '/v3/asm/suppressions/global', body: { recipient_emails: ['g@example.com'] } });
+    expect((await failure(c.request({ method: 'POST', url: '/v3/asm/suppressions/global', body: { recipient_emails: ['not-an-address'] } }))).status).toBe(400);
+    await c.request({ method: 'GET', url: '/v3/asm/suppressions/global/g@example.com' });
+    await c.request({ method: 'DELETE', url: '/v3/asm/suppressions/global/g@example.com' });
+
+    const [, group] = await c.request({ method: 'POST', url: '/v3/asm/groups', body: { name: 'News', description: 'Newsletter', is_default: true } });
+    expect((await failure(c.request({ method: 'POST', url: '/v3/asm/groups', body: { name: 'x'.repeat(31), description: 'd' } }))).status).toBe(400);
+    await c.request({ method: 'GET', url: '/v3/asm/groups' });
+    await c.request({ method: 'GET', url: `/v3/asm/groups/${group.id}` });
+    expect((await failure(c.request({ method: 'GET', url: '/v3/asm/groups/999999' }))).status).toBe(404);
+    await c.request({ method: 'PATCH', url: `/v3/asm/groups/${group.id}`, body: { description: 'Weekly' } });
+    expect((await failure(c.request({ method: 'PATCH', url: `/v3/asm/groups/${group.id}`, body: { is_default: 'no' } }))).status).toBe(400);
+    expect((await failure(c.request({ method: 'PATCH', url: '/v3/asm/groups/999999', body: { name: 'n' } }))).status).toBe(404);
+    await c.request({ method: 'POST', url: `/v3/asm/groups/${group.id}/suppressions`, body: { recipient_emails: ['gs@example.com'] } });
+    expect((await failure(c.request({ method: 'POST', url: `/v3/asm/groups/${group.id}/suppressions`, body: {} }))).status).toBe(400);
+    expect((await failure(c.request({ method: 'POST', url: '/v3/asm/groups/999999/suppressions', body: { recipient_emails: ['a@example.com'] } }))).status).toBe(404);
+    await c.request({ method: 'GET', url: `/v3/asm/groups/${group.id}/suppressions` });
+    expect((await failure(c.request({ method: 'GET', url: '/v3/asm/groups/999999/suppressions' }))).status).toBe(404);
+    await c.request({ method: 'GET', url: '/v3/asm/suppressions' });
+    await c.request({ method: 'DELETE', url: `/v3/asm/groups/${group.id}/suppressions/gs@example.com` });
+    expect((await failure(c.request({ method: 'DELETE', url: '/v3/asm/groups/999999/suppressions/gs@example.com' }))).status).toBe(404);
+    await c.request({ method: 'DELETE', url: `/v3/asm/groups/${group.id}` });
+    expect((await failure(c.request({ method: 'DELETE', url: `/v3/asm/groups/${group.id}` }))).status).toBe(404);
+
+    const [, found] = await c.request({ method: 'GET', url: '/v3/messages', qs: { query: 'to_email="s@example.com" OR status="not_delivered"', limit: 10 } });
+    expect(found.messages).toHaveLength(4);
+    expect((await failure(c.request({ method: 'GET', url: '/v3/messages', qs: { query: 'to_email=' } }))).status).toBe(400);
+    await c.request({ method: 'GET', url: `/v3/messages/${encodeURIComponent(found.messages[0].msg_id)}` });
+    expect((await failure(c.request({ method: 'GET', url: '/v3/messages/unknown' }))).status).toBe(404);
+    const today = new Date().toISOString().slice(0, 10);
+    const [, stats] = await c.request({ method: 'GET', url: '/v3/stats', qs: { start_date: today, aggregated_by: 'month' } });
+    expect(stats[0].stats[0].metrics).toMatchObject({ requests: 5, processed: 5, delivered: 2, bounces: 1, blocks: 1, invalid_emails: 1, opens: 1, unique_clicks: 1, spam_reports: 1, unsubscribes: 1 });
+    expect((await failure(c.request({ method: 'GET', url: '/v3/stats' }))).status).toBe(400);
   });
 
   it('every response matches openapi/sendgrid.yaml', () => {

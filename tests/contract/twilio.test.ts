@@ -208,6 +208,115 @@ describe('Twilio api v2010 against openapi/twilio.yaml', () => {
     expect((await good.client.messages(mms).fetch()).numMedia).toBe('1');
   });
 
+  // Voice: calls, recordings, transcriptions.
+  const voice = { call: '', queued: '', recording: '', verbRecording: '', transcription: '' };
+  const CA0 = 'CA' + '0'.repeat(32);
+  const RE0 = 'RE' + '0'.repeat(32);
+  const TR0 = 'TR' + '0'.repeat(32);
+  const inspect = (path: string, body: unknown) =>
+    fetch(`${sim.url}/__inspect/twilio${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('creates, advances, lists, fetches, updates and deletes calls', async () => {
+    const c = await good.client.calls.create({
+      to: '+15550100699',
+      from: FROM,
+      twiml: '<Response><Say>Hello from the contract test.</Say><Record transcribe="true" maxLength="10"/></Response>',
+      record: true,
+      statusCallbackEvent: ['initiated', 'completed'],
+    });
+    expect(c.sid).toMatch(/^CA[0-9a-f]{32}$/);
+    expect(c.status).toBe('queued');
+    voice.call = c.sid;
+    expect((await inspect(`/calls/${c.sid}/advance`, { status: 'completed' })).status).toBe(200);
+    const done = await good.client.calls(c.sid).fetch();
+    expect(done.status).toBe('completed');
+    expect(Number(done.duration)).toBeGreaterThan(0);
+    const q = await good.client.calls.create({ to: '+15550100698', from: FROM, url: 'https://app.example.test/voice' });
+    voice.queued = q.sid;
+
+    const p1 = await good.client.calls.page({ pageSize: 1 });
+    expect(p1.instances.map((x) => x.sid)).toEqual([q.sid]);
+    const p2 = await p1.nextPage();
+    expect(p2?.instances.map((x) => x.sid)).toEqual([c.sid]);
+    expect((await p2!.previousPage())?.instances.map((x) => x.sid)).toEqual([q.sid]);
+    expect((await good.client.calls.list({ status: 'completed' })).map((x) => x.sid)).toEqual([c.sid]);
+    await expect(good.client.calls.list({ status: 'bogus' as 'queued' })).rejects.toMatchObject({ status: 400, code: 20001 });
+    await expect(good.client.calls(CA0).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+
+    await expect(good.client.calls.create({ to: '', from: FROM, url: 'https://app.example.test/voice' })).rejects.toMatchObject({ status: 400, code: 21201 });
+    await expect(good.client.calls.create({ to: '+15550100698', from: FROM, twiml: 'x'.repeat(MAX_BODY + 1) })).rejects.toMatchObject({ status: 413 });
+    await expect(good.client.calls(c.sid).update({ url: 'https://app.example.test/voice' })).rejects.toMatchObject({ status: 400, code: 21220 });
+    await expect(good.client.calls(CA0).update({ status: 'canceled' })).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(good.client.calls(q.sid).update({ twiml: 'x'.repeat(MAX_BODY + 1) })).rejects.toMatchObject({ status: 413 });
+    expect((await good.client.calls(q.sid).update({ status: 'canceled' })).status).toBe('canceled');
+  });
+
+  it('lists, fetches, downloads and deletes recordings and transcriptions', async () => {
+    const recs = await good.client.recordings.list();
+    expect(recs).toHaveLength(2);
+    voice.recording = recs.find((r) => r.source === 'OutboundAPI')!.sid;
+    voice.verbRecording = recs.find((r) => r.source === 'RecordVerb')!.sid;
+    const page = await good.client.recordings.page({ pageSize: 1 });
+    expect((await page.nextPage())?.instances).toHaveLength(1);
+    await expect(good.client.recordings.page({ pageSize: 1001 })).rejects.toMatchObject({ status: 400, code: 20001 });
+    expect((await good.client.calls(voice.call).recordings.list()).map((r) => r.sid).sort()).toEqual(recs.map((r) => r.sid).sort());
+    await expect(good.client.calls(CA0).recordings.list()).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(good.client.calls(voice.call).recordings.page({ pageSize: 1001 })).rejects.toMatchObject({ status: 400 });
+    expect((await good.client.calls(voice.call).recordings(voice.recording).fetch()).callSid).toBe(voice.call);
+    await expect(good.client.calls(voice.call).recordings(RE0).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+    expect((await good.client.recordings(voice.recording).fetch()).mediaUrl).toBe(`${sim.url}/2010-04-01/Accounts/${account}/Recordings/${voice.recording}`);
+    await expect(good.client.recordings(RE0).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+
+    const wav = await good.client.request({ method: 'get', uri: api(`/2010-04-01/Accounts/${account}/Recordings/${voice.recording}.wav`) });
+    expect(wav.statusCode).toBe(200);
+    const mp3 = await good.client.request({ method: 'get', uri: api(`/2010-04-01/Accounts/${account}/Recordings/${voice.recording}.mp3`) });
+    expect(mp3.statusCode).toBe(200);
+    expect((await good.client.request({ method: 'get', uri: api(`/2010-04-01/Accounts/${account}/Recordings/${RE0}.wav`) })).statusCode).toBe(404);
+    expect((await good.client.request({ method: 'get', uri: api(`/2010-04-01/Accounts/${account}/Recordings/${RE0}.mp3`) })).statusCode).toBe(404);
+
+    const trs = await good.client.transcriptions.list();
+    expect(trs).toHaveLength(1);
+    voice.transcription = trs[0].sid;
+    expect(trs[0].recordingSid).toBe(voice.verbRecording);
+    await expect(good.client.transcriptions.page({ pageSize: 1001 })).rejects.toMatchObject({ status: 400 });
+    expect((await good.client.transcriptions(voice.transcription).fetch()).transcriptionText).toBeTruthy();
+    await expect(good.client.transcriptions(TR0).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+    expect((await good.client.recordings(voice.verbRecording).transcriptions.list()).map((t) => t.sid)).toEqual([voice.transcription]);
+    await expect(good.client.recordings(RE0).transcriptions.list()).rejects.toMatchObject({ status: 404, code: 20404 });
+    await expect(good.client.recordings(voice.verbRecording).transcriptions.page({ pageSize: 1001 })).rejects.toMatchObject({ status: 400 });
+    expect((await good.client.recordings(voice.verbRecording).transcriptions(voice.transcription).fetch()).sid).toBe(voice.transcription);
+    await expect(good.client.recordings(voice.recording).transcriptions(voice.transcription).fetch()).rejects.toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('answers 401 to every Voice operation with a wrong auth token, then deletes', async () => {
+    const denied = { status: 401, code: 20003 };
+    await expect(bad.client.calls.create({ to: '+15550100699', from: FROM, url: 'https://app.example.test/voice' })).rejects.toMatchObject(denied);
+    await expect(bad.client.calls.list()).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).fetch()).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).update({ status: 'completed' })).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).remove()).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).recordings.list()).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).recordings(voice.recording).fetch()).rejects.toMatchObject(denied);
+    await expect(bad.client.calls(voice.call).recordings(voice.recording).remove()).rejects.toMatchObject(denied);
+    await expect(bad.client.recordings.list()).rejects.toMatchObject(denied);
+    await expect(bad.client.recordings(voice.recording).fetch()).rejects.toMatchObject(denied);
+    await expect(bad.client.recordings(voice.recording).remove()).rejects.toMatchObject(denied);
+    await expect(bad.client.recordings(voice.verbRecording).transcriptions.list()).rejects.toMatchObject(denied);
+    await expect(bad.client.recordings(voice.verbRecording).transcriptions(voice.transcription).fetch()).rejects.toMatchObject(denied);
+    await expect(bad.client.transcriptions.list()).rejects.toMatchObject(denied);
+    await expect(bad.client.transcriptions(voice.transcription).fetch()).rejects.toMatchObject(denied);
+    await expect(bad.client.transcriptions(voice.transcription).remove()).rejects.toMatchObject(denied);
+
+    expect(await good.client.transcriptions(voice.transcription).remove()).toBe(true);
+    await expect(good.client.transcriptions(voice.transcription).remove()).rejects.toMatchObject({ status: 404, code: 20404 });
+    expect(await good.client.calls(voice.call).recordings(voice.recording).remove()).toBe(true);
+    await expect(good.client.calls(voice.call).recordings(voice.recording).remove()).rejects.toMatchObject({ status: 404, code: 20404 });
+    expect(await good.client.recordings(voice.verbRecording).remove()).toBe(true);
+    await expect(good.client.recordings(voice.verbRecording).remove()).rejects.toMatchObject({ status: 404, code: 20404 });
+    expect(await good.client.calls(voice.queued).remove()).toBe(true);
+    await expect(good.client.calls(voice.queued).remove()).rejects.toMatchObject({ status: 404, code: 20404 });
+  });
+
   it('every recorded response matches openapi/twilio.yaml', () => {
     const exchanges = recorded();
     const verdicts = exchanges.map((x) => validator.check(x));

@@ -1,7 +1,8 @@
 import { Client } from '@sendgrid/client';
 import type { ClientRequest } from '@sendgrid/client/src/request.js';
 import { MailService } from '@sendgrid/mail';
-import { randomBytes } from 'node:crypto';
+import { EventWebhook, EventWebhookHeader } from '@sendgrid/eventwebhook';
+import { createHash, randomBytes } from 'node:crypto';
 
 /** A key of SendGrid's shape: `SG.<22 chars>.<43 chars>`. */
 export const newApiKey = () => `SG.${randomBytes(16).toString('base64url')}.${randomBytes(32).toString('base64url')}`;
@@ -58,3 +59,15 @@ export async function failure(p: Promise<unknown>): Promise<{ status: number; bo
   }
   throw new Error('expected the request to fail');
 }
+
+/** What an app does with a SendGrid Event Webhook request: checks its signature with @sendgrid/eventwebhook. */
+export function verifyEventWebhook(publicKey: string, r: { headers: Record<string, string | string[] | undefined>; body: string }): boolean {
+  const ew = new EventWebhook();
+  const signature = r.headers[EventWebhookHeader.SIGNATURE().toLowerCase()];
+  const timestamp = r.headers[EventWebhookHeader.TIMESTAMP().toLowerCase()];
+  if (typeof signature !== 'string' || typeof timestamp !== 'string') return false;
+  return ew.verifySignature(ew.convertPublicKeyToECDSA(publicKey), r.body, signature, timestamp);
+}
+
+/** The tenant id the simulator derives from an API key. */
+export const tenantOfKey = (key: string) => 'sg_' + createHash('sha256').update(key).digest('hex').slice(0, 16);

@@ -107,3 +107,20 @@ describe('fixtures/example.yaml', () => {
     }
   });
 });
+
+describe('README configuration table', () => {
+  it('has one row per knob, with its flag, env var and fixtures key', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { allKnobs } = await import('../../src/config/index.js');
+    const { CONFIG_EXTENSIONS } = await import('../../src/http/registry.js');
+    const { ROOT } = await import('../helpers/process.js');
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((l) => l.startsWith('| `--'));
+    for (const k of allKnobs(CONFIG_EXTENSIONS)) {
+      const row = rows.find((r) => r.startsWith(`| \`--${k.flag}\` |`));
+      expect(row, `README row for --${k.flag}`).toBeDefined();
+      expect(row).toContain(`\`${k.env}\``);
+      if (k.key !== 'fixtures') expect(row).toContain(`\`${k.key}\``);
+    }
+  });
+});

@@ -345,6 +345,8 @@ function validate(ctx: SendGridContext, tenant: string, body: Obj) {
 
   // settings
   let sandbox = false;
+  /** The settings the delivery lifecycle honours (bypass_*, open_tracking, click_tracking...). */
+  const delivery: Record<string, boolean> = {};
   for (const [group, name, message] of BOOLEAN_SETTINGS) {
     const g = body[group];
     if (g === undefined || g === null) continue;
@@ -356,6 +358,7 @@ function validate(ctx: SendGridContext, tenant: string, body: Obj) {
       continue;
     }
     if (group === 'mail_settings' && name === 'sandbox_mode' && s.enable === true) sandbox = true;
+    if (typeof s.enable === 'boolean') delivery[name] = s.enable;
   }
   const click = isObj(body.tracking_settings) && isObj(body.tracking_settings.click_tracking) ? body.tracking_settings.click_tracking : undefined;
   if (click && click.enable_text !== undefined && typeof click.enable_text !== 'boolean') {
@@ -363,7 +366,7 @@ function validate(ctx: SendGridContext, tenant: string, body: Obj) {
   }
 
   c.throwIfAny();
-  return { from: from!, replyTo, personalizations, template, subject, text, html, attachments, categories, customArgs, headers, sections, sendAt, batchId, asm, ipPool, sandbox };
+  return { from: from!, replyTo, personalizations, template, subject, text, html, attachments, categories, customArgs, headers, sections, sendAt, batchId, asm, ipPool, sandbox, delivery };
 }
 
 /** Plain text SendGrid derives from HTML when a template version has none. */
@@ -450,6 +453,7 @@ export async function SendMail(ctx: SendGridContext, tenant: string, body: unkno
       batch_id: m.batchId ?? null,
       asm_json: m.asm ? JSON.stringify(m.asm) : null,
       ip_pool_name: m.ipPool ?? null,
+      settings_json: JSON.stringify(m.delivery),
       created: now,
     };
     for (const [kind, list] of [['to', p.to], ['cc', p.cc], ['bcc', p.bcc]] as [RecipientKind, Address[]][]) {
@@ -475,6 +479,7 @@ export async function SendMail(ctx: SendGridContext, tenant: string, body: unkno
     if (m.batchId) ctx.store.insertBatch.run(tenant, m.batchId, now);
     for (const r of rows) r.seq = Number(ctx.store.insertMessage.run(r).lastInsertRowid);
     for (const a of attachments) ctx.store.insertAttachment.run(a);
+    ctx.lifecycle.accepted(rows);
   });
   ctx.bus.emit({
     provider: 'sendgrid',

@@ -87,6 +87,7 @@ export async function DeleteScheduledSend(ctx: SendGridContext, tenant: string, 
     const cur = ctx.store.getBatch.get(tenant, batchId) as BatchRow | undefined;
     if (!cur || cur.status === null) throw errors.scheduledSendNotFound();
     ctx.store.setBatchStatus.run({ tenant, batch_id: batchId, status: null, now: cur.created });
+    ctx.lifecycle.resumeBatch(tenant, batchId);
   });
   emit(ctx, tenant, 'sendgrid.scheduled_send.updated', batchId, 'resumed');
 }

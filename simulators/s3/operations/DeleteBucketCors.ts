@@ -1,0 +1,7 @@
+import type { S3Call, S3Context } from '../context.js';
+import { requireBucket } from './common.js';
+
+export async function DeleteBucketCors(ctx: S3Context, call: S3Call): Promise<void> {
+  requireBucket(ctx, call);
+  await ctx.db.write(() => ctx.store.setBucketCors.run(null, call.tenant, call.bucket));
+}
