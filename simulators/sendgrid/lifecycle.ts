@@ -299,7 +299,7 @@ export class EmailLifecycle {
       for (;;) {
         const now = this.clock.now();
         const due = this.db
-          .stmt('SELECT msg_id FROM sendgrid_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at, seq LIMIT 500')
+          .stmt('SELECT msg_id FROM sendgrid_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at, seq LIMIT 64')
           .pluck()
           .all(now) as string[];
         if (due.length === 0) break;

@@ -135,8 +135,9 @@ export class MessageLifecycle {
     try {
       for (;;) {
         const now = this.clock.now();
+        // Small batches: each is one transaction, and requests are served between them.
         const due = this.db
-          .stmt('SELECT sid FROM twilio_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 500')
+          .stmt('SELECT sid FROM twilio_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 64')
           .pluck()
           .all(now) as string[];
         if (due.length === 0) break;

@@ -12,8 +12,7 @@ export const EVENT_MIGRATIONS = [
       tenant   TEXT NOT NULL,
       resource TEXT NOT NULL,
       summary  TEXT NOT NULL
-    );
-    CREATE INDEX events_tenant ON events (tenant, id);`,
+    );`,
   },
 ];
 
