@@ -71,8 +71,18 @@ export function queryPairs(query: string): [string, string][] {
 const sha256hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s).digest();
 
+const signingKeys = new Map<string, Buffer>();
+
+/** The SigV4 signing key; it changes once a day per secret, so recent ones are kept. */
 export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
-  return hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
+  const id = `${secret}\n${date}\n${region}\n${service}`;
+  let key = signingKeys.get(id);
+  if (key === undefined) {
+    key = hmac(hmac(hmac(hmac('AWS4' + secret, date), region), service), 'aws4_request');
+    if (signingKeys.size >= 256) signingKeys.clear();
+    signingKeys.set(id, key);
+  }
+  return key;
 }
 
 function canonicalUri(path: string): string {

@@ -3,6 +3,15 @@ declare module 'autocannon' {
   import type { EventEmitter } from 'node:events';
 
   namespace autocannon {
+    interface RequestSpec {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      /** Called before each send; returns the request to send. */
+      setupRequest?: (req: RequestSpec) => RequestSpec;
+    }
+
     interface Options {
       url: string;
       connections?: number;
@@ -14,6 +23,8 @@ declare module 'autocannon' {
       headers?: Record<string, string>;
       body?: string | Buffer;
       title?: string;
+      /** Each connection sends these in order, then starts over. */
+      requests?: RequestSpec[];
     }
 
     interface Histogram {

@@ -1,6 +1,8 @@
 /**
  * The baseline for the benchmark: a bare node:http server doing the least a vendor endpoint
- * must do (read the whole request body, answer 201 with a fixed message-sized JSON body).
+ * must do. POST (Twilio CreateMessage): read the whole request body, answer 201 with a fixed
+ * message-sized JSON body. PUT (S3 PutObject): read the whole body, answer 200 with an ETag.
+ * GET (S3 GetObject): answer 200 with a fixed 1 KiB object and S3's object headers.
  * Usage: node dist/tests/bench/bare-server.js <port>
  */
 import { createServer } from 'node:http';
@@ -39,10 +41,37 @@ export const FIXED_BODY = Buffer.from(
 
 const HEALTH = Buffer.from('{"status":"ok"}');
 
+/** The 1 KiB object the S3 GetObject baseline answers with. */
+export const OBJECT_BODY = Buffer.alloc(1024, 'provider-sim ');
+const OBJECT_HEADERS = {
+  'content-type': 'application/octet-stream',
+  'content-length': String(OBJECT_BODY.length),
+  etag: '"0f343b0931126a20f133d67c2b018a3b"',
+  'last-modified': 'Thu, 01 Jan 2026 00:00:00 GMT',
+  'accept-ranges': 'bytes',
+  'x-amz-request-id': '0123456789ABCDEF',
+};
+const PUT_HEADERS = { etag: '"0f343b0931126a20f133d67c2b018a3b"', 'x-amz-request-id': '0123456789ABCDEF', 'content-length': '0' };
+
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/__health') {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(HEALTH.length) });
     res.end(HEALTH);
+    return;
+  }
+  if (req.method === 'GET') {
+    res.writeHead(200, OBJECT_HEADERS);
+    res.end(OBJECT_BODY);
+    return;
+  }
+  if (req.method === 'PUT') {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => {
+      Buffer.concat(parts);
+      res.writeHead(200, PUT_HEADERS);
+      res.end();
+    });
     return;
   }
   const chunks: Buffer[] = [];
