@@ -151,6 +151,29 @@ export class ContractValidator {
   }
 
   /** The operationId documented for a method and URL. */
+  /** Every documented `operationId status` pair. */
+  documentedResponses(): Set<string> {
+    const documented = new Set<string>();
+    for (const item of Object.values(this.doc.paths as Record<string, Record<string, { operationId?: string; responses?: object }>>)) {
+      for (const op of Object.values(item)) {
+        if (op && typeof op === 'object' && op.operationId && op.responses) {
+          for (const status of Object.keys(op.responses)) documented.add(`${op.operationId} ${status}`);
+        }
+      }
+    }
+    return documented;
+  }
+
+  /** The `operationId status` pairs the exchanges produced (`METHOD status` off the document). */
+  seenResponses(exchanges: Exchange[]): Set<string> {
+    const seen = new Set<string>();
+    for (const x of exchanges) {
+      const op = this.operationId(x.method, x.url);
+      seen.add(op ? `${op} ${x.status}` : `${x.method} ${x.status}`);
+    }
+    return seen;
+  }
+
   operationId(method: string, url: string): string | undefined {
     const template = this.matchPath(url);
     if (!template) return undefined;
