@@ -33,4 +33,4 @@ VOLUME ["/data"]
 EXPOSE 4747
 HEALTHCHECK --interval=5s --timeout=3s --start-period=5s --retries=5 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||4747)+'/__health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/src/index.js"]
+CMD ["node", "dist/bundle/index.js"]

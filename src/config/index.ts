@@ -2,7 +2,9 @@ import type { ErrorObject } from 'ajv';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { projectPath } from '../db/paths.js';
 import { ConfigError, type Config, type ConfigExtension, type Knob } from '../core/index.js';
 
 // Heavy modules load on first use: startup pays only for what it needs.
@@ -22,9 +24,10 @@ export function schemaHash(schema: unknown): string {
  * matches the schema (no ajv compile at boot), otherwise compiled now.
  */
 function validatorFor(schema: Record<string, unknown>): Validator {
-  const file = new URL(PRECOMPILED_VALIDATOR, import.meta.url);
-  if (existsSync(file)) {
-    const mod = require(file.pathname) as { hash: string; validate: Validator };
+  // Next to this module when running dist/src, under dist/src/config from the bundle.
+  for (const file of [fileURLToPath(new URL(PRECOMPILED_VALIDATOR, import.meta.url)), projectPath(`dist/src/config/${PRECOMPILED_VALIDATOR}`)]) {
+    if (!existsSync(file)) continue;
+    const mod = require(file) as { hash: string; validate: Validator };
     if (mod.hash === schemaHash(schema)) return mod.validate;
   }
   const Ajv = require('ajv') as typeof import('ajv');

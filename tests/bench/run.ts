@@ -63,7 +63,7 @@ const TARGET_STARTUP_MS = 300;
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../../..');
-const SIM_ENTRY = join(ROOT, 'dist/src/index.js');
+const SIM_ENTRY = join(ROOT, 'dist/bundle/index.js');
 const BARE_ENTRY = join(HERE, 'bare-server.js');
 
 const ACCOUNT = 'AC0123456789abcdef0123456789abcdef';

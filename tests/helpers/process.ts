@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
-export const ENTRY = join(ROOT, 'dist/src/index.js');
+export const ENTRY = join(ROOT, 'dist/bundle/index.js');
 
 export function tempDir(prefix = 'provider-sim-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
