@@ -1,7 +1,7 @@
 import type { Faker } from '@faker-js/faker';
 import { createHash } from 'node:crypto';
 import { lazyModule, randomBase64Url, type Clock, type Settings } from '../../src/core/index.js';
-import type { Database, Statement } from '../../src/db/index.js';
+import { Stepper, type Database, type Statement } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
 import type { BatchRow, EventWebhookRow, MessageRow, OutcomeRuleRow } from './store.js';
@@ -94,10 +94,7 @@ export function firstLink(html: string | null): string | undefined {
  * Webhook deliveries in one transaction.
  */
 export class EmailLifecycle {
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private ticking = false;
-  private stopped = false;
+  private readonly stepper: Stepper;
   private rules: OutcomeRuleRow[] | undefined;
   private readonly setNextStep: Statement;
   private readonly getMessage: Statement;
@@ -110,6 +107,7 @@ export class EmailLifecycle {
     private readonly webhooks: Webhooks,
     private readonly opts: EmailLifecycleOptions,
   ) {
+    this.stepper = new Stepper({ db, clock, table: 'sendgrid_messages', key: 'msg_id', order: 'seq', run: (due) => this.run(due) });
     this.setNextStep = db.stmt('UPDATE sendgrid_messages SET next_step_at = ? WHERE seq = ?');
     this.getMessage = db.stmt('SELECT * FROM sendgrid_messages WHERE msg_id = ?');
   }
@@ -282,49 +280,30 @@ export class EmailLifecycle {
   // ---- stepping ------------------------------------------------------------------------------
 
   schedule(at: number | null): void {
-    if (at === null || this.stopped || at >= this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.tick();
-    }, Math.max(0, at - this.clock.now()));
+    this.stepper.schedule(at);
   }
 
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
-    try {
-      for (;;) {
-        const now = this.clock.now();
-        const due = this.db
-          .stmt('SELECT msg_id FROM sendgrid_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at, seq LIMIT 64')
-          .pluck()
-          .all(now) as string[];
-        if (due.length === 0) break;
-        const emitted = await this.db.write(() => {
-          const out: Emitted[] = [];
-          for (const id of due) {
-            try {
-              this.db.sql.transaction(() => this.stepInTx(id, out, true))();
-            } catch {
-              // a message that cannot step stops instead of being retried forever
-              this.db.stmt('UPDATE sendgrid_messages SET next_step_at = NULL WHERE msg_id = ?').run(id);
-            }
-          }
-          this.dispatch(out);
-          return out;
-        });
-        this.announce(emitted);
-        if (this.stopped) return;
-      }
-      const next = this.db.stmt('SELECT MIN(next_step_at) FROM sendgrid_messages WHERE next_step_at IS NOT NULL').pluck().get() as number | null;
-      this.schedule(next);
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<void> {
+    return this.stepper.tick();
   }
+
+  private async run(due: string[]): Promise<void> {
+    const emitted = await this.db.write(() => {
+      const out: Emitted[] = [];
+      for (const id of due) {
+        try {
+          this.db.sql.transaction(() => this.stepInTx(id, out, true))();
+        } catch {
+          // a message that cannot step stops instead of being retried forever
+          this.db.stmt('UPDATE sendgrid_messages SET next_step_at = NULL WHERE msg_id = ?').run(id);
+        }
+      }
+      this.dispatch(out);
+      return out;
+    });
+    this.announce(emitted);
+  }
+
 
   /**
    * Steps one message by hand: its next event, or up to the named event. A delivery event
@@ -542,8 +521,7 @@ export class EmailLifecycle {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.stepper.stop();
   }
 }
 

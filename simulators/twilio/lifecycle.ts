@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock, Settings } from '../../src/core/index.js';
-import type { Database } from '../../src/db/index.js';
+import { Stepper, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
 import { countSegments } from './phone.js';
@@ -45,10 +45,7 @@ export interface LifecycleOptions {
  * callback into the webhook outbox in the same transaction.
  */
 export class MessageLifecycle {
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private ticking = false;
-  private stopped = false;
+  private readonly stepper: Stepper;
   /** Outcome rules by tenant ('' = every tenant), loaded on first use. */
   private rules: Map<string, OutcomeRule[]> | undefined;
 
@@ -59,7 +56,9 @@ export class MessageLifecycle {
     private readonly settings: Settings,
     private readonly webhooks: Webhooks,
     private readonly opts: LifecycleOptions,
-  ) {}
+  ) {
+    this.stepper = new Stepper({ db, clock, table: 'twilio_messages', key: 'sid', run: (due, now) => this.run(due, now) });
+  }
 
   /** When the next step after entering `status` is due, for this tenant's timing mode. */
   nextStepAt(tenant: string, status: string, now: number, sendAt: number | null = null): number | null {
@@ -118,46 +117,23 @@ export class MessageLifecycle {
 
   /** Makes sure a tick runs by `at`. */
   schedule(at: number | null): void {
-    if (at === null || this.stopped || at >= this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.tick();
-    }, Math.max(0, at - this.clock.now()));
+    this.stepper.schedule(at);
   }
 
   /** Advances every message whose step is due, then sleeps until the next one. */
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
-    try {
-      for (;;) {
-        const now = this.clock.now();
-        // Small batches: each is one transaction, and requests are served between them.
-        const due = this.db
-          .stmt('SELECT sid FROM twilio_messages WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 64')
-          .pluck()
-          .all(now) as string[];
-        if (due.length === 0) break;
-        const changed = await this.db.write(() => {
-          // Read the rows inside the transaction: an /advance or a cancel may have moved them.
-          const rows = this.db
-            .stmt('SELECT * FROM twilio_messages WHERE sid IN (SELECT value FROM json_each(?)) AND next_step_at IS NOT NULL AND next_step_at <= ?')
-            .all(JSON.stringify(due), now) as MessageRow[];
-          return rows.map((m) => this.stepInTx(m.account_sid, m.sid, m)).filter(Boolean);
-        });
-        for (const m of changed) this.emit(m!);
-        if (this.stopped) return;
-      }
-      const next = this.db.stmt('SELECT MIN(next_step_at) FROM twilio_messages WHERE next_step_at IS NOT NULL').pluck().get() as
-        | number
-        | null;
-      this.schedule(next);
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<void> {
+    return this.stepper.tick();
+  }
+
+  private async run(due: string[], now: number): Promise<void> {
+    const changed = await this.db.write(() => {
+      // Read the rows inside the transaction: an /advance or a cancel may have moved them.
+      const rows = this.db
+        .stmt('SELECT * FROM twilio_messages WHERE sid IN (SELECT value FROM json_each(?)) AND next_step_at IS NOT NULL AND next_step_at <= ?')
+        .all(JSON.stringify(due), now) as MessageRow[];
+      return rows.map((m) => this.stepInTx(m.account_sid, m.sid, m)).filter(Boolean);
+    });
+    for (const m of changed) this.emit(m!);
   }
 
   /**
@@ -305,8 +281,7 @@ export class MessageLifecycle {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.stepper.stop();
   }
 }
 

@@ -1,5 +1,5 @@
 import { rfc2822, twilioSid, type Clock, type Settings } from '../../src/core/index.js';
-import type { Database } from '../../src/db/index.js';
+import { Stepper, type Database } from '../../src/db/index.js';
 import type { EventBus, SimEvent } from '../../src/events/index.js';
 import type { Delivery, Reply, Webhooks } from '../../src/webhooks/index.js';
 import type { OutcomeRule } from './lifecycle.js';
@@ -51,10 +51,7 @@ export class CallStateError extends Error {}
  * Every state change writes its status callback into the outbox in the same transaction.
  */
 export class VoiceLifecycle {
-  private timer: NodeJS.Timeout | undefined;
-  private timerAt = Infinity;
-  private ticking = false;
-  private stopped = false;
+  private readonly stepper: Stepper;
   /** Calls changed by the running write job, announced on the bus once it committed. */
   private touched = new Map<string, string>();
   /** Other events of the running write job (recordings), emitted once it committed. */
@@ -73,6 +70,16 @@ export class VoiceLifecycle {
     private readonly rules: (tenant: string) => OutcomeRule[],
     private readonly opts: VoiceLifecycleOptions,
   ) {
+    this.stepper = new Stepper({
+      db,
+      clock,
+      table: 'twilio_calls',
+      key: 'sid',
+      run: (due) =>
+        this.write(() => {
+          for (const sid of due) this.step(sid);
+        }),
+    });
     // TwiML fetches still pending from an earlier run (the outbox resumes them).
     const waiting = db
       .stmt(`SELECT sid, waiting FROM twilio_calls WHERE status = 'in-progress' AND waiting IS NOT NULL`)
@@ -82,7 +89,7 @@ export class VoiceLifecycle {
       if (parsed.kind === 'fetch') this.fetching.set(parsed.delivery, w.sid);
     }
     db.onCommit(() => {
-      if (this.fetching.size === 0 || this.checkScheduled || this.stopped) return;
+      if (this.fetching.size === 0 || this.checkScheduled || this.stepper.isStopped) return;
       this.checkScheduled = true;
       setImmediate(() => {
         this.checkScheduled = false;
@@ -96,7 +103,7 @@ export class VoiceLifecycle {
    * call as Twilio does when it cannot retrieve TwiML: failed, error 11200.
    */
   private async checkFetches(): Promise<void> {
-    if (this.stopped || !this.db.sql.open) return;
+    if (this.stepper.isStopped || !this.db.sql.open) return;
     const ids = [...this.fetching.keys()];
     const rows = this.db
       .stmt(`SELECT id, status FROM webhook_outbox WHERE id IN (${ids.map(() => '?').join(',')})`)
@@ -138,37 +145,12 @@ export class VoiceLifecycle {
   }
 
   schedule(at: number | null): void {
-    if (at === null || this.stopped || at >= this.timerAt) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      void this.tick();
-    }, Math.max(0, at - this.clock.now()));
+    this.stepper.schedule(at);
   }
 
   /** Steps every call whose ringing or answer is due, then sleeps until the next one. */
-  async tick(): Promise<void> {
-    if (this.ticking || this.stopped) return;
-    this.ticking = true;
-    try {
-      for (;;) {
-        const due = this.db
-          .stmt('SELECT sid FROM twilio_calls WHERE next_step_at IS NOT NULL AND next_step_at <= ? ORDER BY next_step_at LIMIT 200')
-          .pluck()
-          .all(this.clock.now()) as string[];
-        if (due.length === 0) break;
-        await this.write(() => {
-          for (const sid of due) this.step(sid);
-        });
-        if (this.stopped) return;
-      }
-      const next = this.db.stmt('SELECT MIN(next_step_at) FROM twilio_calls WHERE next_step_at IS NOT NULL').pluck().get() as number | null;
-      this.schedule(next);
-    } finally {
-      this.ticking = false;
-    }
+  tick(): Promise<void> {
+    return this.stepper.tick();
   }
 
   /** Runs `fn` in a db.write job, then announces the calls it changed. */
@@ -696,8 +678,7 @@ export class VoiceLifecycle {
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.stepper.stop();
   }
 }
 

@@ -7,6 +7,7 @@ import { projectPath } from './paths.js';
 export type SqliteDb = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;
 export { projectPath };
+export { Stepper, type StepperOptions } from './stepper.js';
 
 interface Job {
   fn: () => unknown;
