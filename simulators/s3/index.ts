@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   BodyAbortedError,
   header,
+  storedContentHeaders,
   type Clock,
   type Config,
   type InspectCollection,
@@ -19,6 +20,7 @@ import type { S3Config } from './config.js';
 import { headerGetter, type S3Call, type S3Context } from './context.js';
 import { corsHeaders, matchRule, preflight } from './cors.js';
 import { errors, S3Error } from './errors.js';
+import { emitS3Event } from './events.js';
 import { handlers, postObjectHandler, resolve } from './routes.js';
 import type { CorsRule } from './serializers.js';
 import { S3Store, type BucketRow, type ObjectRow } from './store.js';
@@ -40,13 +42,16 @@ export class S3Simulator implements Simulator {
   readonly inspect: Record<string, InspectCollection>;
   /** `GET /__inspect/s3/objects/<id>/download`: the object's bytes. */
   readonly inspectRoutes: InspectRoute[] = [
-    { method: 'GET', pattern: '/objects/:id/download', handler: (r) => this.download(r.params.id, r.tenant) },
+    { method: 'GET', pattern: '/objects/:id/download', handler: (r) => this.download(r.params.id, r.tenant, r.query.get('inline') === '1') },
   ];
   private readonly ctx: S3Context;
   private readonly auth: Authenticator;
   private readonly postObject: ReturnType<typeof postObjectHandler>;
 
+  private readonly bus: EventBus;
+
   constructor(deps: S3SimulatorDeps) {
+    this.bus = deps.bus;
     deps.db.migrate('s3', loadMigrations('simulators/s3/migrations'));
     const cfg: S3Config = {
       auth: 'on',
@@ -115,6 +120,7 @@ export class S3Simulator implements Simulator {
         try {
           const res = await this.postObject(this.ctx, call);
           tenant = call.tenant;
+          emitS3Event(this.bus, operation, res.status, tenant, where.bucket, undefined, this.ctx.clock.now());
           this.applyCors(res, call, bucketRow);
           return withMeta(res, operation, tenant);
         } catch (e) {
@@ -144,6 +150,7 @@ export class S3Simulator implements Simulator {
       if (anonymous) this.authorizeAnonymous(call, operation, bucketRow);
       if (!anonymous || this.ctx.cfg.auth === 'off') bucketRow ??= where.bucket ? (this.ctx.store.bucket.get(call.tenant, where.bucket) as BucketRow | undefined) : undefined;
       const res = await handlers[operation](this.ctx, call);
+      emitS3Event(this.bus, operation, res.status, tenant, where.bucket, operation === 'DeleteObjects' ? undefined : where.key, this.ctx.clock.now());
       this.applyCors(res, call, bucketRow);
       return withMeta(res, operation, tenant);
     } catch (e) {
@@ -276,7 +283,7 @@ export class S3Simulator implements Simulator {
     }));
   }
 
-  private download(id: string, tenant?: string): SimResponse {
+  private download(id: string, tenant: string | undefined, inline: boolean): SimResponse {
     this.ctx.db.flush();
     const o = /^\d+$/.test(id)
       ? (this.ctx.db.stmt('SELECT * FROM s3_objects WHERE seq = ?').get(Number(id)) as ObjectRow | undefined)
@@ -294,7 +301,8 @@ export class S3Simulator implements Simulator {
       headers: {
         'content-type': o.content_type ?? 'binary/octet-stream',
         'content-length': String(o.size),
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(name)}`,
+        'content-disposition': `${inline ? 'inline' : 'attachment'}; filename*=UTF-8''${encodeURIComponent(name)}`,
+        ...storedContentHeaders(o.content_type ?? 'binary/octet-stream'),
         etag: o.etag,
       },
       body: o.size === 0 ? '' : this.ctx.blobs.read(o.blob, 0, o.size - 1),

@@ -277,6 +277,13 @@ export class SendGridSimulator implements Simulator {
     if (from) (where.push('from_email = ? COLLATE NOCASE'), args.push(address(from)));
     const subject = q.params.get('subject');
     if (subject) (where.push('instr(subject, ?) > 0'), args.push(subject));
+    const msgId = q.params.get('msg_id');
+    if (msgId) (where.push('msg_id = ?'), args.push(msgId));
+    const text = q.params.get('q')?.trim();
+    if (text) {
+      where.push('(instr(lower(recipient), lower(?)) > 0 OR instr(lower(from_email), lower(?)) > 0 OR instr(lower(subject), lower(?)) > 0)');
+      args.push(text, text, text);
+    }
     const category = q.params.get('category');
     if (category) (where.push('EXISTS (SELECT 1 FROM json_each(categories_json) WHERE value = ?)'), args.push(category));
     const templateId = q.params.get('template_id');

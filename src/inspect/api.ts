@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
-import type { InspectQuery, ProviderName, Simulator } from '../core/index.js';
+import { storedContentHeaders, type InspectQuery, type ProviderName, type Simulator } from '../core/index.js';
 import { projectPath, type Database } from '../db/index.js';
 import type { Webhooks } from '../webhooks/index.js';
 import type { EventJournal } from '../events/journal.js';
@@ -81,6 +81,33 @@ async function longPoll(req: Request, deps: InspectDeps, list: () => unknown[]):
 
 let openapiCache: unknown;
 
+/** The inbox's files, built into dist/ui (see src/inspect/ui). */
+const UI_ASSETS: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.css': 'text/css; charset=utf-8',
+};
+const uiCache = new Map<string, Buffer>();
+
+/** Everything the inbox loads comes from this server: no outside requests, no inline script. */
+const UI_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self'; frame-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function wantsHtml(req: Request): boolean {
+  return /\btext\/html\b/.test(String(req.headers.accept ?? ''));
+}
+
+function sendAsset(res: Response, name: string): void {
+  let body = uiCache.get(name);
+  if (!body) uiCache.set(name, (body = readFileSync(projectPath(`dist/ui/${name}`))));
+  res.status(200);
+  res.setHeader('content-type', UI_ASSETS[name]);
+  res.setHeader('content-security-policy', UI_CSP);
+  res.setHeader('x-content-type-options', 'nosniff');
+  res.setHeader('cache-control', 'no-cache');
+  res.end(body);
+}
+
 /** The /__inspect JSON API and /__health, hosted by express. */
 export function createInspectApp(deps: InspectDeps): express.Express {
   const app = express();
@@ -88,6 +115,16 @@ export function createInspectApp(deps: InspectDeps): express.Express {
   app.set('etag', false);
 
   const r = express.Router();
+
+  // The web inbox: a browser asking for HTML gets the app, anything else the JSON index.
+  r.get('/', (req, res, next) => {
+    if (!wantsHtml(req)) return next();
+    sendAsset(res, 'index.html');
+  });
+  r.get('/ui/:asset', (req, res) => {
+    if (!(req.params.asset in UI_ASSETS)) return fail(res, 404, 'not_found', `no inbox asset ${req.params.asset}`);
+    sendAsset(res, req.params.asset);
+  });
 
   r.get('/', (_req, res) => {
     res.json({
@@ -183,6 +220,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       );
       return void res.json({ items });
     }
+    const named = str(req.query.event_names) !== '0';
     const resume = Number(req.headers['last-event-id'] ?? str(req.query.lastEventId) ?? NaN);
     let last = Number.isInteger(resume) && resume >= 0 ? resume : deps.events.lastId();
     res.writeHead(200, {
@@ -196,7 +234,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       for (;;) {
         const batch = deps.events.list({ ...filter, afterId: last, limit: 500 }, 'asc');
         for (const e of batch) {
-          res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+          res.write(named ? `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n` : `id: ${e.id}\ndata: ${JSON.stringify(e)}\n\n`);
           last = e.id;
         }
         if (batch.length < 500) break;
@@ -318,7 +356,11 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     const found = coll?.resource?.(req.params.id, part);
     if (!found) return fail(res, 404, 'not_found', `no ${part.join('/')} for ${req.params.provider}/${req.params.collection}/${req.params.id}`);
     res.status(200);
-    if (found.filename !== undefined) res.attachment(found.filename);
+    if (found.filename !== undefined) {
+      if (req.query.inline === '1') res.setHeader('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(found.filename)}`);
+      else res.attachment(found.filename);
+    }
+    for (const [k, v] of Object.entries(storedContentHeaders(found.contentType))) res.setHeader(k, v);
     res.type(found.contentType);
     res.send(typeof found.body === 'string' ? found.body : Buffer.from(found.body));
   });

@@ -90,6 +90,20 @@ describe('inspect API against openapi/inspect.yaml', () => {
     for (const e of index.body.endpoints) expect(documented).toContain(e.split(' ')[1]);
   });
 
+  it('serves the web inbox files', async () => {
+    for (const [asset, type] of [
+      ['index.html', /^text\/html/],
+      ['app.js', /^text\/javascript/],
+      ['app.css', /^text\/css/],
+    ] as const) {
+      const r = await getRaw(`/__inspect/ui/${asset}`);
+      expect(r.status).toBe(200);
+      expect(r.type).toMatch(type);
+      expect(r.text.length).toBeGreaterThan(100);
+    }
+    expect((await getRaw('/__inspect/ui/secrets.txt')).status).toBe(404);
+  });
+
   it('serves openapi/inspect.yaml as JSON at /__inspect/openapi.json', async () => {
     const r = await get('/__inspect/openapi.json');
     expect(r.status).toBe(200);
@@ -283,6 +297,10 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(await q(`tenant=${all.body.items[0].tenant as string}&since=${all.body.items[1].msg_id as string}`)).toEqual(['cc@example.com']);
     expect(await q('since=nothing-like-this&wait=20')).toEqual([]);
     expect((await get('/__inspect/sendgrid/messages?since=2020-13-45')).status).toBe(400);
+    // The inbox's search box and detail view.
+    expect(await q('q=INSPECT@')).toEqual(['inspect@example.com']);
+    expect(await q('q=me&category=inspect')).toEqual(['cc@example.com', 'inspect@example.com']);
+    expect(await q(`msg_id=${encodeURIComponent(all.body.items[1].msg_id as string)}`)).toEqual(['inspect@example.com']);
 
     const m = all.body.items[1] as { msg_id: string; attachments: { url: string }[] };
     const part = (p: string) => `/__inspect/sendgrid/messages/${encodeURIComponent(m.msg_id)}/${p}`;
@@ -291,6 +309,10 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(await getRaw(part('raw'))).toMatchObject({ status: 200, type: expect.stringMatching(/^message\/rfc822/), text: expect.stringContaining('Subject: Inspect me') });
     expect(m.attachments[0].url).toBe(`${sim.config.publicUrl}${part('attachments/0')}`);
     expect(await getRaw(part('attachments/0'))).toMatchObject({ status: 200, type: expect.stringMatching(/^text\/plain/), text: 'hello' });
+    const inline = await fetch(sim.url + part('attachments/0') + '?inline=1');
+    expect(inline.headers.get('content-disposition')).toMatch(/^inline; filename\*=UTF-8''hello.txt$/);
+    expect(inline.headers.get('content-security-policy')).toContain('sandbox');
+    expect(await getRaw(part('attachments/0') + '?inline=1')).toMatchObject({ status: 200, text: 'hello' });
     for (const p of ['html', 'text', 'raw', 'attachments/1']) {
       expect((await getRaw(`/__inspect/sendgrid/messages/unknown-id/${p}`)).status).toBe(404);
     }

@@ -19,9 +19,21 @@ interface SseEvent {
 
 /** Reads Server-Sent Events from the stream until `count` arrived. */
 async function readEvents(url: string, count: number, headers: Record<string, string> = {}): Promise<SseEvent[]> {
+  return (await openEvents(url, headers))(count);
+}
+
+/**
+ * Opens the stream and resolves once its headers arrived (from then on the stream's starting
+ * point is fixed); the returned function reads until `count` events arrived.
+ */
+async function openEvents(url: string, headers: Record<string, string> = {}): Promise<(count: number) => Promise<SseEvent[]>> {
   const ctrl = new AbortController();
   const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: ctrl.signal });
   expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  return (count) => readStream(res, ctrl, count);
+}
+
+async function readStream(res: Response, ctrl: AbortController, count: number): Promise<SseEvent[]> {
   const out: SseEvent[] = [];
   const decoder = new TextDecoder();
   let buf = '';
@@ -56,8 +68,7 @@ describe('/__inspect/events', () => {
   it('streams every event live, filtered by tenant, and resumes from Last-Event-ID', async () => {
     const sid = newAccountSid();
     const { client } = twilioClient(sim.url, sid, 't');
-    const stream = readEvents(`${sim.url}/__inspect/events?tenant=${sid}&provider=twilio`, 4);
-    await new Promise((r) => setTimeout(r, 50));
+    const stream = (await openEvents(`${sim.url}/__inspect/events?tenant=${sid}&provider=twilio`))(4);
     // another tenant's traffic never shows up in this stream
     await twilioClient(sim.url, newAccountSid(), 't').client.messages.create({ to: '+15551110001', from: '+15005550006', body: 'other' });
     const m = await client.messages.create({ to: '+15551110000', from: '+15005550006', body: 'live' });
