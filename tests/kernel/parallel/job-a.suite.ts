@@ -1,0 +1,3 @@
+import { ciSuite } from './job.js';
+
+ciSuite('job-a');
