@@ -3,8 +3,13 @@ import {
   BodyAbortedError,
   header,
   storedContentHeaders,
+  injectFault,
   type Clock,
   type Config,
+  type FaultErrorAction,
+  type FaultHook,
+  type FaultTargets,
+  type InjectedFault,
   type InspectCollection,
   type InspectQuery,
   type InspectRoute,
@@ -32,6 +37,7 @@ export interface S3SimulatorDeps {
   bus: EventBus;
   clock: Clock;
   config: Config;
+  faults?: FaultHook;
 }
 
 const PUBLIC_READ = new Set(['public-read', 'public-read-write']);
@@ -47,11 +53,14 @@ export class S3Simulator implements Simulator {
   private readonly ctx: S3Context;
   private readonly auth: Authenticator;
   private readonly postObject: ReturnType<typeof postObjectHandler>;
+  readonly faultTargets: FaultTargets = { operations: [...Object.keys(handlers), 'PostObject'], fields: ['bucket', 'key'] };
+  private readonly faults: FaultHook | undefined;
 
   private readonly bus: EventBus;
 
   constructor(deps: S3SimulatorDeps) {
     this.bus = deps.bus;
+    this.faults = deps.faults;
     deps.db.migrate('s3', loadMigrations('simulators/s3/migrations'));
     const cfg: S3Config = {
       auth: 'on',
@@ -117,12 +126,15 @@ export class S3Simulator implements Simulator {
       }
       if (operation === 'PostObject') {
         bucketRow = where.bucket ? (this.ctx.store.bucketByName.get(where.bucket) as BucketRow | undefined) : undefined;
+        // The form carries the credentials: a fault sees the bucket owner as the tenant.
+        const fault = this.faults?.armed('s3') ? await this.fault(call, operation, bucketRow?.tenant) : undefined;
+        if (fault?.response) return fault.response;
         try {
           const res = await this.postObject(this.ctx, call);
           tenant = call.tenant;
           emitS3Event(this.bus, operation, res.status, tenant, where.bucket, undefined, this.ctx.clock.now());
           this.applyCors(res, call, bucketRow);
-          return withMeta(res, operation, tenant);
+          return withMeta(res, operation, tenant, fault);
         } catch (e) {
           tenant = call.tenant || undefined;
           if (e instanceof S3Error) this.drain(req);
@@ -149,10 +161,12 @@ export class S3Simulator implements Simulator {
       }
       if (anonymous) this.authorizeAnonymous(call, operation, bucketRow);
       if (!anonymous || this.ctx.cfg.auth === 'off') bucketRow ??= where.bucket ? (this.ctx.store.bucket.get(call.tenant, where.bucket) as BucketRow | undefined) : undefined;
+      const fault = this.faults?.armed('s3') ? await this.fault(call, operation, tenant, bucketRow) : undefined;
+      if (fault?.response) return fault.response;
       const res = await handlers[operation](this.ctx, call);
       emitS3Event(this.bus, operation, res.status, tenant, where.bucket, operation === 'DeleteObjects' ? undefined : where.key, this.ctx.clock.now());
       this.applyCors(res, call, bucketRow);
-      return withMeta(res, operation, tenant);
+      return withMeta(res, operation, tenant, fault);
     } catch (e) {
       if (e instanceof S3Error) {
         tenant ??= accessKeyOf(req.headers, req.query);
@@ -165,6 +179,19 @@ export class S3Simulator implements Simulator {
       }
       throw e;
     }
+  }
+
+  /** An injected fault (PUT /__inspect/faults) for this request, matched on its bucket and key. */
+  private async fault(call: S3Call, operation: string, tenant: string | undefined, bucket?: BucketRow): Promise<InjectedFault | undefined> {
+    const fields = { bucket: call.bucket, key: call.key };
+    const fault = await injectFault(this.faults, { provider: 's3', operation, tenant, fields: () => fields }, (a) => faultError(a, call.method));
+    if (fault?.response) {
+      if (!fault.response.reset) {
+        this.drain(call.req);
+        this.applyCors(fault.response, call, bucket);
+      }
+    }
+    return fault;
   }
 
   /** Unsigned requests reach a bucket by name; public-read ACLs allow reads. */
@@ -310,7 +337,49 @@ export class S3Simulator implements Simulator {
   }
 }
 
-function withMeta(res: SimResponse, operation: string, tenant: string | undefined): SimResponse {
-  res.meta = { operation, tenant };
+function withMeta(res: SimResponse, operation: string, tenant: string | undefined, fault?: InjectedFault): SimResponse {
+  res.meta = { operation, tenant, fault: fault?.meta };
   return res;
+}
+
+const FAULT_CODES: Record<number, [string, string]> = {
+  400: ['InvalidRequest', 'Invalid Request'],
+  403: ['AccessDenied', 'Access Denied'],
+  404: ['NoSuchKey', 'The specified key does not exist.'],
+  409: ['OperationAborted', 'A conflicting conditional operation is currently in progress against this resource. Please try again.'],
+  500: ['InternalError', 'We encountered an internal error. Please try again.'],
+  501: ['NotImplemented', 'A header you provided implies functionality that is not implemented'],
+  503: ['SlowDown', 'Please reduce your request rate.'],
+};
+
+const FAULT_STATUS: Record<string, number> = {
+  SlowDown: 503,
+  ServiceUnavailable: 503,
+  InternalError: 500,
+  AccessDenied: 403,
+  NoSuchKey: 404,
+  NoSuchBucket: 404,
+  RequestTimeout: 400,
+  InvalidRequest: 400,
+  OperationAborted: 409,
+  NotImplemented: 501,
+};
+
+const FAULT_MESSAGES: Record<string, string> = {
+  ServiceUnavailable: 'Please reduce your request rate.',
+  NoSuchBucket: 'The specified bucket does not exist',
+  RequestTimeout: 'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+};
+
+/**
+ * S3's XML error for an injected fault, with x-amz-request-id. Defaults: 503 SlowDown; a status
+ * alone takes S3's usual code for it (500 -> InternalError), a known code alone its status.
+ */
+function faultError(a: FaultErrorAction, method: string): SimResponse {
+  const code = typeof a.code === 'string' ? a.code : undefined;
+  const status = a.status ?? (code === undefined ? 503 : (FAULT_STATUS[code] ?? 500));
+  const [defaultCode, defaultMessage] = FAULT_CODES[status] ?? FAULT_CODES[500];
+  const c = code ?? defaultCode;
+  const message = a.message ?? (c === defaultCode ? defaultMessage : (FAULT_MESSAGES[c] ?? FAULT_CODES[FAULT_STATUS[c]]?.[1] ?? 'We encountered an internal error. Please try again.'));
+  return new S3Error(status, c, message).toResponse(undefined, method);
 }

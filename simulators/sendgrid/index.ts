@@ -4,6 +4,10 @@ import {
   RouteTable,
   type Clock,
   type Config,
+  type FaultErrorAction,
+  type FaultHook,
+  type FaultTargets,
+  injectFault,
   type InspectCollection,
   type InspectRoute,
   type Settings,
@@ -40,6 +44,7 @@ export interface SimulatorDeps {
   config: Config;
   webhooks: Webhooks;
   settings: Settings;
+  faults?: FaultHook;
 }
 
 /** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
@@ -51,8 +56,11 @@ export class SendGridSimulator implements Simulator {
   private readonly table = new RouteTable<Handler>([...routes, ...eventRoutes]);
   private readonly declared: Set<string> | undefined;
   private readonly limiter: RateLimiter;
+  readonly faultTargets: FaultTargets = { operations: [...new Set([...routes, ...eventRoutes].map((r) => r.operation))], fields: ['to', 'from'] };
+  private readonly faults: FaultHook | undefined;
 
   constructor(deps: SimulatorDeps) {
+    this.faults = deps.faults;
     deps.db.migrate('sendgrid', loadMigrations('simulators/sendgrid/migrations'));
     const cfg = deps.config.sendgrid as SendGridConfig;
     registerSendGridSigner(deps.webhooks, deps.db, deps.clock);
@@ -233,9 +241,16 @@ export class SendGridSimulator implements Simulator {
         query: new URLSearchParams(req.query),
         body: () => (body ??= readJson(req, ctx.maxBodyBytes)),
       };
+      const operation = found.route.operation;
+      // Fault rules apply once the operation and the key are known, before the operation runs.
+      const headers = limitHeaders;
+      const fault = this.faults?.armed('sendgrid')
+        ? await injectFault(this.faults, { provider: 'sendgrid', operation, tenant, fields: () => faultFields(call) }, (a) => faultError(a, headers))
+        : undefined;
+      if (fault?.response) return fault.response;
       const res = await found.route.handler(ctx, call);
       Object.assign(res.headers, limitHeaders);
-      res.meta = { operation: found.route.operation, tenant };
+      res.meta = { operation, tenant, fault: fault?.meta };
       return res;
     } catch (e) {
       const meta = { operation: found?.route.operation, tenant: tenant ?? tenantOf(req.headers), unmatched: !found };
@@ -332,4 +347,47 @@ export class SendGridSimulator implements Simulator {
     }
     return undefined;
   }
+}
+
+/** The recipients (to, cc, bcc of every personalization) and the sender of a JSON body. */
+async function faultFields(call: Call): Promise<Record<string, string[]>> {
+  let body: unknown;
+  try {
+    body = await call.body();
+  } catch {
+    return {}; // the operation reports the bad body itself
+  }
+  const b = (body ?? {}) as { personalizations?: unknown; from?: { email?: unknown } };
+  const emails = (list: unknown) => (Array.isArray(list) ? list : []).map((r) => (r as { email?: unknown } | null)?.email).filter((e): e is string => typeof e === 'string');
+  const to: string[] = [];
+  for (const p of Array.isArray(b.personalizations) ? b.personalizations : []) {
+    const x = (p ?? {}) as Record<string, unknown>;
+    to.push(...emails(x.to), ...emails(x.cc), ...emails(x.bcc));
+  }
+  const from = typeof b.from?.email === 'string' ? [b.from.email] : [];
+  return { to, from };
+}
+
+const FAULT_MESSAGES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'authorization required',
+  403: 'access forbidden',
+  404: 'resource not found',
+  413: 'content too large',
+  429: 'too many requests',
+  500: 'internal error',
+  502: 'bad gateway',
+  503: 'service unavailable',
+  504: 'gateway timeout',
+};
+
+/**
+ * SendGrid's error body for an injected fault (default 429 "too many requests"), with the
+ * rate-limit headers; a 429 says no request is left in the window.
+ */
+function faultError(a: FaultErrorAction, limitHeaders: Record<string, string>): SimResponse {
+  const status = a.status ?? 429;
+  const headers = { ...limitHeaders };
+  if (status === 429) headers['x-ratelimit-remaining'] = '0';
+  return new SendGridError(status, a.message ?? FAULT_MESSAGES[status] ?? 'error').toResponse(undefined, headers);
 }

@@ -3,7 +3,11 @@ import {
   RouteTable,
   type Clock,
   type Config,
+  type FaultErrorAction,
+  type FaultHook,
+  type FaultTargets,
   type FormValues,
+  injectFault,
   type InspectCollection,
   type InspectQuery,
   type InspectRoute,
@@ -49,6 +53,7 @@ export interface SimulatorDeps {
   config: Config;
   webhooks: Webhooks;
   settings: Settings;
+  faults?: FaultHook;
 }
 
 const PATH_ACCOUNT = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})(?:[/.]|$)/;
@@ -59,8 +64,11 @@ export class TwilioSimulator implements Simulator {
   readonly inspectRoutes: InspectRoute[];
   private readonly ctx: TwilioContext;
   private readonly table = new RouteTable<Handler>(routes);
+  readonly faultTargets: FaultTargets = { operations: [...new Set(routes.map((r) => r.operation))], fields: ['to', 'from'] };
+  private readonly faults: FaultHook | undefined;
 
   constructor(deps: SimulatorDeps) {
+    this.faults = deps.faults;
     deps.db.migrate('twilio', loadMigrations('simulators/twilio/migrations'));
     const cfg = deps.config.twilio as TwilioConfig;
     const store = new TwilioStore(deps.db);
@@ -275,8 +283,14 @@ export class TwilioSimulator implements Simulator {
         query: parseForm(req.query),
         form: () => (form ??= readForm(req, ctx.maxBodyBytes)),
       };
+      const operation = found.route.operation;
+      // Fault rules apply once the operation and the account are known, before the operation runs.
+      const fault = this.faults?.armed('twilio')
+        ? await injectFault(this.faults, { provider: 'twilio', operation, tenant: account, fields: () => faultFields(call) }, faultError)
+        : undefined;
+      if (fault?.response) return fault.response;
       const res = await found.route.handler(ctx, call);
-      res.meta = { operation: found.route.operation, tenant: account };
+      res.meta = { operation, tenant: account, fault: fault?.meta };
       return res;
     } catch (e) {
       const meta = { operation: found?.route.operation, tenant: account, unmatched: !found };
@@ -331,6 +345,49 @@ export class TwilioSimulator implements Simulator {
       media_urls: r.num_media ? (mediaOf.all(r.sid) as MediaRow[]).map((m) => m.url) : [],
     }));
   }
+}
+
+/** To and From of a request's form, as sent and normalized ("+1 555..." -> "+1555..."). */
+async function faultFields(call: Call): Promise<Record<string, string[]>> {
+  if (call.req.method !== 'POST') return {};
+  let form: FormValues;
+  try {
+    form = await call.form();
+  } catch {
+    return {}; // the operation reports the bad body itself
+  }
+  const out: Record<string, string[]> = {};
+  for (const [field, name] of [
+    ['to', 'To'],
+    ['from', 'From'],
+  ] as const) {
+    const values = (form.get(name) ?? []).filter((v) => v !== '');
+    if (values.length) out[field] = [...values, ...values.map(normalizeNumber)];
+  }
+  return out;
+}
+
+const FAULT_MESSAGES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Authenticate',
+  403: 'Forbidden',
+  404: 'The requested resource was not found',
+  429: 'Too Many Requests',
+  500: 'An internal server error has occurred',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/**
+ * Twilio's error body for an injected fault. Defaults: 429 with code 20429; a status alone takes
+ * Twilio's 20xxx code of that status (503 -> 20503); a code alone in 20400..20599 its status.
+ */
+function faultError(a: FaultErrorAction): SimResponse {
+  const code = typeof a.code === 'number' ? a.code : undefined;
+  const status = a.status ?? (code === undefined ? 429 : code >= 20400 && code <= 20599 ? code - 20000 : 400);
+  const c = code ?? 20000 + status;
+  return new TwilioError(status, c, a.message ?? FAULT_MESSAGES[status] ?? 'Error').toResponse();
 }
 
 function publicRule(r: OutcomeRule) {

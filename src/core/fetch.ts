@@ -19,6 +19,8 @@ export function fromFetch(request: Request): SimRequest {
 }
 
 export function toFetchResponse(r: SimResponse): Response {
+  // An injected connection reset surfaces as fetch's network error.
+  if (r.reset) throw new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) });
   const headers = new Headers();
   for (const [k, v] of Object.entries(r.headers)) {
     if (Array.isArray(v)) for (const x of v) headers.append(k, x);

@@ -7,3 +7,4 @@ export * from './routes.js';
 export * from './respond.js';
 export * from './config.js';
 export * from './lazy.js';
+export * from './faults.js';

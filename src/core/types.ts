@@ -3,6 +3,8 @@
  * small interface; Node requests (src/http) and Fetch Requests (in-process mode) adapt to it.
  */
 
+import type { FaultMeta } from './faults.js';
+
 export type Headers = Record<string, string | string[] | undefined>;
 
 /** A request body that has not been read yet. Operations read it only if they need it. */
@@ -32,6 +34,8 @@ export interface ResponseMeta {
   tenant?: string;
   /** True when no route of the owning vendor matched. */
   unmatched?: boolean;
+  /** The injected fault (PUT /__inspect/faults) that shaped this response. */
+  fault?: FaultMeta;
 }
 
 export interface SimResponse {
@@ -39,6 +43,8 @@ export interface SimResponse {
   headers: Record<string, string | string[]>;
   body: ResponseBody;
   meta?: ResponseMeta;
+  /** Drop the connection instead of answering (an injected fault); status is 0. */
+  reset?: boolean;
 }
 
 export interface Migration {
@@ -60,6 +66,8 @@ export interface Simulator {
   readonly inspect?: Record<string, InspectCollection>;
   /** Further routes under /__inspect/<provider> (actions, downloads). */
   readonly inspectRoutes?: InspectRoute[];
+  /** What fault rules can name for this vendor: its operations and the request fields it extracts. */
+  readonly faultTargets?: FaultTargets;
   /** Stops timers; called on shutdown. */
   close?(): Promise<void> | void;
 }
@@ -113,4 +121,10 @@ export interface InspectRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   pattern: string;
   handler: (req: InspectRequest) => Promise<SimResponse> | SimResponse;
+}
+
+/** The operations and request fields (`to`, `bucket`...) fault rules may name for one vendor. */
+export interface FaultTargets {
+  operations: readonly string[];
+  fields: readonly string[];
 }

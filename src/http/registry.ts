@@ -1,5 +1,5 @@
 /** The one place that lists the vendors. */
-import type { Clock, Config, ConfigExtension, ProviderName, Settings, Simulator } from '../core/index.js';
+import type { Clock, Config, ConfigExtension, FaultHook, ProviderName, Settings, Simulator } from '../core/index.js';
 import type { Database } from '../db/index.js';
 import type { EventBus } from '../events/index.js';
 import type { Webhooks } from '../webhooks/index.js';
@@ -16,6 +16,7 @@ export interface Deps {
   config: Config;
   webhooks: Webhooks;
   settings: Settings;
+  faults?: FaultHook;
 }
 
 export function createSimulators(deps: Deps): Record<ProviderName, Simulator> {

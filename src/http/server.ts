@@ -7,6 +7,7 @@ import { EventBus } from '../events/index.js';
 import type { createInspectApp } from '../inspect/api.js';
 import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
 import { SettingsStore } from '../inspect/settings.js';
+import { FaultStore } from '../inspect/faults.js';
 import { Webhooks } from '../webhooks/index.js';
 import { EventJournal } from '../events/journal.js';
 import { createLogger, type Logger } from './logger.js';
@@ -77,11 +78,16 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       r = internalError(provider);
     }
     if (r.status === 413 && !req.complete) r.headers['connection'] = 'close';
-    try {
-      await writeNode(res, r);
-    } catch (e) {
-      logger.warn({ err: e }, 'response stream failed');
+    if (r.reset) {
+      // An injected fault: the client sees its connection drop without an answer.
       res.destroy();
+    } else {
+      try {
+        await writeNode(res, r);
+      } catch (e) {
+        logger.warn({ err: e }, 'response stream failed');
+        res.destroy();
+      }
     }
     const ms = performance.now() - start;
     const meta = r.meta ?? {};
@@ -96,9 +102,10 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       status: r.status,
       duration_ms: Math.round(ms * 1000) / 1000,
       unmatched: meta.unmatched ?? false,
+      fault: meta.fault ?? null,
     });
     logger.info(
-      { method: simReq.method, path: simReq.path, status: r.status, ms: Math.round(ms * 100) / 100, provider, op: meta.operation, tenant: meta.tenant },
+      { method: simReq.method, path: simReq.path, status: r.status, ms: Math.round(ms * 100) / 100, provider, op: meta.operation, tenant: meta.tenant, fault: meta.fault?.rule },
       'request',
     );
   };
@@ -121,7 +128,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, shutdownSignal: shutdown.signal }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, faults, shutdownSignal: shutdown.signal }),
       );
       inspectApp.then(
         (app) => app(req, res),
@@ -168,7 +175,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   });
   const settings = new SettingsStore(db, config);
   const events = new EventJournal(db, bus, config.journalMax);
-  sims = createSimulators({ db, bus, clock, config, webhooks, settings });
+  const faults = new FaultStore(db, bus, clock, shutdown.signal);
+  sims = createSimulators({ db, bus, clock, config, webhooks, settings, faults });
   journal = new Journal(db, config.journalMax);
   webhooks.kick();
   ready = true;

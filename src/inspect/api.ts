@@ -3,12 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
-import { storedContentHeaders, type InspectQuery, type ProviderName, type Simulator } from '../core/index.js';
+import { storedContentHeaders, type FaultTargets, type InspectQuery, type ProviderName, type Simulator } from '../core/index.js';
 import { projectPath, type Database } from '../db/index.js';
 import type { Webhooks } from '../webhooks/index.js';
 import type { EventJournal } from '../events/journal.js';
 import type { Journal } from './journal.js';
 import type { SettingsStore } from './settings.js';
+import { parseRule, type FaultRule, type FaultStore } from './faults.js';
 
 export interface InspectDeps {
   db: Database;
@@ -17,6 +18,7 @@ export interface InspectDeps {
   webhooks: Webhooks;
   settings: SettingsStore;
   events: EventJournal;
+  faults: FaultStore;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
 }
@@ -137,6 +139,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/webhooks',
         'GET /__inspect/events',
         'GET /__inspect/settings',
+        'GET /__inspect/faults',
         ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
     });
@@ -177,6 +180,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     const status = str(req.query.status);
     if (status !== undefined && !/^\d{3}$/.test(status)) return fail(res, 400, 'bad_status', 'status must be an HTTP status code');
     const unmatched = str(req.query.unmatched);
+    const fault = str(req.query.fault) || undefined;
     const limit = limitOf(req.query.limit);
     const items = await longPoll(req, deps, () =>
       deps.journal.list({
@@ -184,6 +188,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         status: status ? Number(status) : undefined,
         unmatched: unmatched === undefined ? undefined : unmatched === 'true' || unmatched === '1',
         tenant: str(req.query.tenant) || undefined,
+        fault: fault === 'true' || fault === '1' ? true : fault,
         sinceId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
         sinceTime: since.sinceTime,
         limit,
@@ -305,6 +310,78 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     const err = deps.settings.set(tenant, body as Record<string, unknown>);
     if (err) return fail(res, 400, 'bad_settings', err);
     res.json({ tenant: tenant || null, settings: deps.settings.get(tenant) });
+  });
+
+  // Fault injection: rules applied to vendor requests before their operation runs.
+  const faultTargets: Partial<Record<ProviderName, FaultTargets>> = {};
+  for (const sim of Object.values(deps.simulators)) if (sim.faultTargets) faultTargets[sim.provider] = sim.faultTargets;
+  const ruleFilter = (req: Request) => {
+    const tenant = str(req.query.tenant) || undefined;
+    const provider = str(req.query.provider) || undefined;
+    return (r: FaultRule) => (!tenant || r.tenant === tenant) && (!provider || r.provider === provider);
+  };
+  const listRules = (req: Request) => {
+    const keep = ruleFilter(req);
+    return deps.faults.list().filter(keep);
+  };
+  const faultBody = express.json({ limit: '1mb' });
+  /** Rules sent without an id get the first free one of f1, f2, ... */
+  const freeId = (taken: Set<string>) => {
+    for (let i = 1; ; i++) if (!taken.has(`f${i}`)) return `f${i}`;
+  };
+
+  r.get('/faults', (req, res) => {
+    res.json({ rules: listRules(req) });
+  });
+
+  r.put('/faults', faultBody, (req, res) => {
+    const body = req.body as unknown;
+    const input = Array.isArray(body) ? body : (body as { rules?: unknown } | undefined)?.rules;
+    if (!Array.isArray(input)) return fail(res, 400, 'bad_rule', 'the body must be {"rules":[...]} or an array of rules');
+    const taken = new Set<string>();
+    const parsed: (Omit<FaultRule, 'id'> & { id?: string })[] = [];
+    for (const [i, raw] of input.entries()) {
+      const rule = parseRule(raw, faultTargets, `rules[${i}]`);
+      if (typeof rule === 'string') return fail(res, 400, 'bad_rule', rule);
+      if (rule.id !== undefined) {
+        if (taken.has(rule.id)) return fail(res, 400, 'bad_rule', `rules[${i}].id: "${rule.id}" is used twice`);
+        taken.add(rule.id);
+      }
+      parsed.push(rule);
+    }
+    const rules = parsed.map((r) => {
+      if (r.id !== undefined) return r as FaultRule;
+      const id = freeId(taken);
+      taken.add(id);
+      return { id, ...r };
+    });
+    deps.faults.replace(rules);
+    res.json({ rules: deps.faults.list() });
+  });
+
+  r.post('/faults', faultBody, (req, res) => {
+    const rule = parseRule(req.body, faultTargets, 'rule');
+    if (typeof rule === 'string') return fail(res, 400, 'bad_rule', rule);
+    if (rule.id !== undefined && deps.faults.has(rule.id)) return fail(res, 400, 'bad_rule', `a rule with id "${rule.id}" exists already`);
+    const full: FaultRule = rule.id !== undefined ? (rule as FaultRule) : { id: freeId(new Set(deps.faults.list().map((x) => x.id))), ...rule };
+    deps.faults.add(full);
+    res.status(201).json(deps.faults.list().find((r) => r.id === full.id));
+  });
+
+  r.delete('/faults', (req, res) => {
+    deps.faults.remove(ruleFilter(req));
+    res.json({ rules: deps.faults.list() });
+  });
+
+  r.get('/faults/:id', (req, res) => {
+    const rule = deps.faults.list().find((x) => x.id === req.params.id);
+    if (!rule) return fail(res, 404, 'not_found', `no fault rule ${req.params.id}`);
+    res.json(rule);
+  });
+
+  r.delete('/faults/:id', (req, res) => {
+    if (deps.faults.remove((x) => x.id === req.params.id) === 0) return fail(res, 404, 'not_found', `no fault rule ${req.params.id}`);
+    res.json({ rules: deps.faults.list() });
   });
 
   // Each simulator's own inspect routes (actions such as /advance, downloads).

@@ -12,6 +12,8 @@ export interface JournalEntry {
   status: number;
   duration_ms: number;
   unmatched: boolean;
+  /** The injected fault (rule id and action) when a fault rule shaped the answer. */
+  fault: { rule: string; action: string } | null;
 }
 
 export const JOURNAL_MIGRATIONS = [
@@ -32,9 +34,19 @@ export const JOURNAL_MIGRATIONS = [
     );
     CREATE INDEX journal_tenant ON journal (tenant, id);`,
   },
+  {
+    id: '002_journal_fault',
+    sql: `ALTER TABLE journal ADD COLUMN fault_rule TEXT;
+    ALTER TABLE journal ADD COLUMN fault_action TEXT;`,
+  },
 ];
 
-type Row = Omit<JournalEntry, 'time' | 'unmatched'> & { time: number; unmatched: number };
+type Row = Omit<JournalEntry, 'time' | 'unmatched' | 'fault'> & {
+  time: number;
+  unmatched: number;
+  fault_rule: string | null;
+  fault_action: string | null;
+};
 
 /**
  * The request journal: one row per request, written in the same group commit as the
@@ -50,8 +62,8 @@ export class Journal {
     private readonly max: number,
   ) {
     this.insert = db.stmt(
-      `INSERT INTO journal (time, method, path, query, provider, operation, tenant, status, duration_ms, unmatched)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO journal (time, method, path, query, provider, operation, tenant, status, duration_ms, unmatched, fault_rule, fault_action)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.trim = db.stmt('DELETE FROM journal WHERE id <= (SELECT MAX(id) FROM journal) - ?');
   }
@@ -69,6 +81,8 @@ export class Journal {
         e.status,
         e.duration_ms,
         e.unmatched ? 1 : 0,
+        e.fault?.rule ?? null,
+        e.fault?.action ?? null,
       );
       if (++this.sinceTrim >= 1000) {
         this.sinceTrim = 0;
@@ -82,6 +96,8 @@ export class Journal {
     status?: number;
     unmatched?: boolean;
     tenant?: string;
+    /** true: only requests a fault rule answered; a rule id: only that rule's. */
+    fault?: true | string;
     sinceId?: number;
     sinceTime?: number;
     limit: number;
@@ -92,14 +108,17 @@ export class Journal {
     if (f.status !== undefined) (where.push('status = ?'), args.push(f.status));
     if (f.unmatched !== undefined) (where.push('unmatched = ?'), args.push(f.unmatched ? 1 : 0));
     if (f.tenant) (where.push('tenant = ?'), args.push(f.tenant));
+    if (f.fault === true) where.push('fault_rule IS NOT NULL');
+    else if (f.fault !== undefined) (where.push('fault_rule = ?'), args.push(f.fault));
     if (f.sinceId !== undefined) (where.push('id > ?'), args.push(f.sinceId));
     if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
     const sql = `SELECT * FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
     args.push(f.limit);
-    return (this.db.stmt(sql).all(...args) as Row[]).map((r) => ({
+    return (this.db.stmt(sql).all(...args) as Row[]).map(({ fault_rule, fault_action, ...r }) => ({
       ...r,
       time: new Date(r.time).toISOString(),
       unmatched: r.unmatched === 1,
+      fault: fault_rule === null ? null : { rule: fault_rule, action: fault_action ?? 'error' },
     }));
   }
 

@@ -428,6 +428,38 @@ describe('inspect API against openapi/inspect.yaml', () => {
     }
   });
 
+  it('fault rules: PUT/GET/POST/DELETE /__inspect/faults and faulted requests in the journal', async () => {
+    const t = newAccountSid();
+    const put = await call<{ rules: Json[] }>('PUT', '/__inspect/faults', {
+      rules: [
+        { id: 'throttle', provider: 'twilio', operation: 'CreateMessage', tenant: t, match: { to: '+1555010088*' }, count: 1, action: { type: 'error', status: 429, code: 20429, message: 'Too Many Requests' } },
+        { provider: 'twilio', operation: 'FetchAccount', tenant: t, probability: 0.5, seed: 42, action: { type: 'latency', ms: 1 } },
+      ],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body.rules.map((r) => r.id)).toEqual(['throttle', 'f1']);
+    expect((await call('PUT', '/__inspect/faults', { rules: [{ provider: 'fax', action: { type: 'error' } }] })).body).toMatchObject({ error: { code: 'bad_rule' } });
+    const added = await call('POST', '/__inspect/faults', { id: 'drop', provider: 'twilio', operation: 'CreateMessage', tenant: t, count: 1, action: { type: 'reset' } });
+    expect(added).toMatchObject({ status: 201, body: { id: 'drop', remaining: 1 } });
+    expect((await call('POST', '/__inspect/faults', { provider: 'twilio', action: { type: 'latency' } })).status).toBe(400);
+
+    const { client } = twilioClient(sim.url, t, 'fault-token');
+    await expect(client.messages.create({ to: '+15550100881', from: FROM, body: 'throttled' })).rejects.toMatchObject({ status: 429, code: 20429 });
+    await expect(client.messages.create({ to: '+15550100882', from: FROM, body: 'dropped' })).rejects.toThrow();
+    const rows = await journal(`tenant=${t}&fault=true`, (items) => items.length === 2);
+    expect(rows.map((r) => [r.status, r.fault])).toEqual([
+      [0, { rule: 'drop', action: 'reset' }],
+      [429, { rule: 'throttle', action: 'error' }],
+    ]);
+
+    expect((await get<{ rules: Json[] }>(`/__inspect/faults?tenant=${t}&provider=twilio`)).body.rules).toHaveLength(3);
+    expect((await get('/__inspect/faults/throttle')).body).toMatchObject({ matched: 1, hits: 1, remaining: 0 });
+    expect((await get('/__inspect/faults/nope')).status).toBe(404);
+    expect((await call<{ rules: Json[] }>('DELETE', '/__inspect/faults/f1')).body.rules.map((r) => r.id)).toEqual(['throttle', 'drop']);
+    expect((await call('DELETE', '/__inspect/faults/f1')).status).toBe(404);
+    expect(await call('DELETE', `/__inspect/faults?tenant=${t}`)).toMatchObject({ status: 200, body: { rules: [] } });
+  });
+
   it('every response matches openapi/inspect.yaml', () => {
     const verdicts = exchanges.map((x) => validator.check(x));
     for (const x of notFound) {
