@@ -274,6 +274,60 @@ describe('the web inbox at /__inspect', { timeout: 60_000 }, () => {
     await page.close();
   });
 
+  it('adds a fault rule from the inbox: the SDK gets the vendor error, the fault shows up, removing the rule heals it', async () => {
+    const t = newTenants();
+    const { twilio, s3 } = clients(sim.url, t);
+    const page = await newPage();
+    await page.goto(`${sim.url}/__inspect#/faults`);
+    await page.locator('form[aria-label="Add a fault rule"]').waitFor();
+    await page.selectOption('select[name=provider]', 'twilio');
+    await page.fill('input[name=operation]', 'CreateMessage');
+    await page.fill('input[name=tenant]', t.accountSid);
+    await page.selectOption('select[name=match_key]', 'to');
+    await page.fill('input[name=match_value]', '+1555*');
+    await page.fill('input[name=status]', '429');
+    await page.fill('input[name=code]', '20429');
+    await page.fill('input[name=message]', 'Too Many Requests');
+    await page.click('form[aria-label="Add a fault rule"] button[type=submit]');
+    await page.locator('.fault[data-rule]').first().waitFor();
+    const [rule] = (await api(`/__inspect/faults?tenant=${t.accountSid}`)).rules;
+    expect(rule).toMatchObject({ provider: 'twilio', operation: 'CreateMessage', tenant: t.accountSid, match: { to: '+1555*' }, action: { type: 'error', status: 429, code: 20429 } });
+
+    await expect(twilio.messages.create({ from: '+15005550006', to: '+15550001234', body: 'blocked' })).rejects.toMatchObject({ status: 429, code: 20429, message: 'Too Many Requests' });
+    // Another number is not matched; nothing was stored for the faulted call.
+    await twilio.messages.create({ from: '+15005550006', to: '+14155550100', body: 'allowed' });
+    expect((await api(`/__inspect/twilio/messages?tenant=${t.accountSid}`)).items.map((m: any) => m.body)).toEqual(['allowed']);
+    const row = page.locator('.injected-slot tr', { hasText: rule.id });
+    await row.first().waitFor();
+    expect(await row.first().textContent()).toContain('429');
+    await expect.poll(() => page.locator(`.fault[data-rule="${rule.id}"]`).textContent()).toContain('fired 1 of 1');
+
+    // An S3 SlowDown the SDK retries through by default, added from the same form.
+    await page.selectOption('select[name=provider]', 's3');
+    await page.fill('input[name=operation]', 'PutObject');
+    await page.fill('input[name=tenant]', t.accessKeyId);
+    await page.selectOption('select[name=match_key]', '');
+    await page.fill('input[name=status]', '');
+    await page.fill('input[name=code]', '');
+    await page.fill('input[name=message]', '');
+    await page.fill('input[name=count]', '1');
+    await page.click('form[aria-label="Add a fault rule"] button[type=submit]');
+    await expect.poll(() => page.locator('.fault[data-rule]').count()).toBe(2);
+    await s3.send(new CreateBucketCommand({ Bucket: 'faulty' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'faulty', Key: 'a.txt', Body: 'retried' }));
+    const s3Faults = (await api(`/__inspect/requests?tenant=${t.accessKeyId}&fault=true`)).items;
+    expect(s3Faults).toEqual([expect.objectContaining({ operation: 'PutObject', status: 503 })]);
+
+    // Remove the Twilio rule from the inbox: the same call now succeeds.
+    await page.locator(`.fault[data-rule="${rule.id}"] button`).click();
+    await expect.poll(async () => (await api('/__inspect/faults')).rules.some((r: any) => r.id === rule.id)).toBe(false);
+    const ok = await twilio.messages.create({ from: '+15005550006', to: '+15550001234', body: 'healed' });
+    expect(ok.status).toBe('queued');
+    await page.click('text=Remove all rules');
+    await expect.poll(async () => (await api('/__inspect/faults')).rules.length).toBe(0);
+    await page.close();
+  });
+
   it('switches tenants and resets only the selected one', async () => {
     const a = newTenants();
     const b = newTenants();

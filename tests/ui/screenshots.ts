@@ -9,7 +9,7 @@ import { chromium, type Page } from 'playwright-core';
 import { loadConfig } from '../../src/config/index.js';
 import { CONFIG_EXTENSIONS } from '../../src/http/registry.js';
 import { startServer } from '../../src/http/server.js';
-import { AGENT_NUMBER, LEAD_NUMBER, newTenants, seed, startApp } from './demo.js';
+import { AGENT_NUMBER, LEAD_NUMBER, clients, newTenants, seed, startApp } from './demo.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const OUT = join(ROOT, 'src/inspect/ui/screenshots');
@@ -40,6 +40,13 @@ async function main(): Promise<void> {
     body: JSON.stringify({ from: LEAD_NUMBER, to: AGENT_NUMBER, body: 'Great, see you Saturday!' }),
   });
   await waitFor(async () => (await get(`/__inspect/twilio/messages?tenant=${t.accountSid}`)).items.some((m) => m.direction === 'outbound-reply' && m.status === 'delivered'));
+  // A fault rule and the error it gave the SDK.
+  await fetch(`${sim.url}/__inspect/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rules: [{ id: 'throttle-otp', provider: 'twilio', operation: 'CreateMessage', match: { to: '+1555*' }, action: { type: 'error', status: 429, code: 20429, message: 'Too Many Requests' } }, { id: 'slow-uploads', provider: 's3', operation: 'PutObject', match: { key: 'uploads/*' }, action: { type: 'latency', ms: 1500 } }] }),
+  });
+  await clients(sim.url, t).twilio.messages.create({ from: AGENT_NUMBER, to: '+15550001234', body: 'Your code is 1234' }).catch(() => undefined);
   const mails = (await get('/__inspect/sendgrid/messages?q=sam.buyer')).items;
   const files = (await get('/__inspect/s3/objects?key=12-elm/front.png')).items;
 
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
   await shoot('calls', `/calls/${call.sid}`, { ready: (p) => p.locator('blockquote.transcript').waitFor() });
   await shoot('files', `/files/listing-photos/${encodeURIComponent('12-elm/')}/${files[0].id}`, { ready: (p) => p.locator('img.preview').waitFor() });
   await shoot('webhooks', '/webhooks', { ready: (p) => p.locator('.items li a').first().waitFor() });
+  await shoot('faults', '/faults', { ready: (p) => p.locator('.injected-slot tr').first().waitFor() });
   await shoot('phone-dark', `/sms/${encodeURIComponent(AGENT_NUMBER)}/${encodeURIComponent(LEAD_NUMBER)}`, { width: 390, height: 780, dark: true, ready: (p) => p.locator('.bubble').first().waitFor() });
   await browser.close();
   await app.close();

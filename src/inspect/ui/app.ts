@@ -907,8 +907,8 @@ async function renderRequests(_r: Route, main: HTMLElement): Promise<void> {
                 { class: x.unmatched ? 'unmatched' : '', 'data-id': x.id },
                 h('td', {}, time(x.time)),
                 h('td', {}, h('code', {}, `${x.method} ${x.path}${x.query ? '?' + x.query : ''}`)),
-                h('td', {}, x.unmatched ? h('strong', {}, 'not implemented') : (x.operation ?? ''), x.fault ? [' ', h('span', { class: 'badge bad' }, `fault ${x.fault}`)] : null),
-                h('td', {}, badge(String(x.status))),
+                h('td', {}, x.unmatched ? h('strong', {}, 'not implemented') : (x.operation ?? ''), x.fault ? [' ', h('span', { class: 'badge bad', 'data-fault': x.fault.rule }, `fault ${x.fault.rule} (${x.fault.action})`)] : null),
+                h('td', {}, x.status === 0 ? badge('reset') : badge(String(x.status))),
                 h('td', { class: 'hide-narrow' }, h('code', {}, x.tenant ?? '')),
                 h('td', { class: 'hide-narrow' }, Number(x.duration_ms).toFixed(1)),
               ),
@@ -916,6 +916,157 @@ async function renderRequests(_r: Route, main: HTMLElement): Promise<void> {
           ),
         )
       : h('p', { class: 'empty' }, 'No requests yet.'),
+  );
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Faults: rules that make vendor requests fail on purpose
+
+const OPERATIONS: Record<Provider, string[]> = {
+  twilio: ['CreateMessage', 'FetchMessage', 'ListMessage', 'CreateCall', 'CreateVerification', 'CreateVerificationCheck', 'FetchPhoneNumber'],
+  sendgrid: ['SendMail', 'CreateMailBatch', 'ListTemplates'],
+  s3: ['PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'ListObjectsV2', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload'],
+};
+const MATCH_FIELDS: Record<Provider, string[]> = { twilio: ['to', 'from'], sendgrid: ['to', 'from'], s3: ['bucket', 'key'] };
+
+function field(label: string, input: HTMLElement): HTMLElement {
+  return h('label', { class: 'field' }, h('span', { class: 'meta' }, label), input);
+}
+
+async function renderFaults(_r: Route, main: HTMLElement): Promise<void> {
+  let root = main.querySelector<HTMLElement>('.full[data-id=faults]');
+  if (!root) {
+    const provider = h('select', { name: 'provider', 'aria-label': 'Vendor' }, (['twilio', 'sendgrid', 's3'] as Provider[]).map((p) => h('option', { value: p }, p)));
+    const operation = h('input', { name: 'operation', list: 'fault-operations', placeholder: 'any operation', 'aria-label': 'Operation' });
+    const operations = h('datalist', { id: 'fault-operations' });
+    const matchKey = h('select', { name: 'match_key', 'aria-label': 'Match field' });
+    const matchValue = h('input', { name: 'match_value', placeholder: 'e.g. +1555* or uploads/*', 'aria-label': 'Match value' });
+    const tenant = h('input', { name: 'tenant', placeholder: 'any tenant', 'aria-label': 'Tenant', size: 24 });
+    const type = h('select', { name: 'type', 'aria-label': 'Action' }, ['error', 'latency', 'reset'].map((t) => h('option', { value: t }, t)));
+    const status = h('input', { name: 'status', type: 'number', placeholder: 'vendor default', 'aria-label': 'HTTP status', min: 400, max: 599, size: 6 });
+    const code = h('input', { name: 'code', placeholder: 'e.g. 20429 or SlowDown', 'aria-label': 'Vendor error code', size: 12 });
+    const message = h('input', { name: 'message', placeholder: 'vendor default', 'aria-label': 'Error message' });
+    const ms = h('input', { name: 'ms', type: 'number', placeholder: '0', 'aria-label': 'Latency ms', min: 0, max: 60000, size: 6 });
+    const count = h('input', { name: 'count', type: 'number', placeholder: 'unlimited', 'aria-label': 'Count', min: 1, size: 6 });
+    const nth = h('input', { name: 'nth', type: 'number', placeholder: '1', 'aria-label': 'Nth matching call', min: 1, size: 4 });
+    const probability = h('input', { name: 'probability', type: 'number', placeholder: '1', 'aria-label': 'Probability', min: 0, max: 1, step: 0.05, size: 4 });
+    const seed = h('input', { name: 'seed', type: 'number', placeholder: 'random', 'aria-label': 'Seed', size: 6 });
+    const out = h('span', { class: 'note form-status' });
+    const syncProvider = () => {
+      const p = provider.value as Provider;
+      operations.replaceChildren(...OPERATIONS[p].map((o) => h('option', { value: o })));
+      matchKey.replaceChildren(h('option', { value: '' }, 'no field'), ...MATCH_FIELDS[p].map((f) => h('option', { value: f }, f)));
+      tenant.value = tenantFor(p) ?? '';
+    };
+    provider.addEventListener('change', syncProvider);
+    syncProvider();
+    const form = h(
+      'form',
+      { class: 'cards', 'aria-label': 'Add a fault rule' },
+      h('div', { class: 'form' }, field('Vendor', provider), field('Operation', operation), operations, field('Tenant', tenant), field('Match', h('span', { class: 'form' }, matchKey, matchValue))),
+      h('div', { class: 'form' }, field('Action', type), field('Status', status), field('Code', code), field('Message', message), field('Latency ms', ms)),
+      h('div', { class: 'form' }, field('Count', count), field('Nth call', nth), field('Probability', probability), field('Seed', seed), h('button', { type: 'submit' }, 'Add rule'), out),
+    );
+    const num = (el: HTMLInputElement) => (el.value === '' ? undefined : Number(el.value));
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      out.textContent = '';
+      out.className = 'note form-status';
+      const action: Json = { type: type.value };
+      if (type.value === 'error') {
+        if (status.value) action.status = Number(status.value);
+        if (code.value) action.code = /^\d+$/.test(code.value) ? Number(code.value) : code.value;
+        if (message.value) action.message = message.value;
+      }
+      if (ms.value) action.ms = Number(ms.value);
+      const rule: Json = {
+        provider: provider.value,
+        operation: operation.value || undefined,
+        tenant: tenant.value || undefined,
+        match: matchKey.value && matchValue.value ? { [matchKey.value]: matchValue.value } : undefined,
+        action,
+        count: num(count),
+        nth: num(nth),
+        probability: num(probability),
+        seed: num(seed),
+      };
+      try {
+        const added = await api('/__inspect/faults', { method: 'POST', body: rule });
+        out.textContent = `Added ${added.id}.`;
+        refreshSoon();
+      } catch (e) {
+        out.textContent = e instanceof Error ? e.message : String(e);
+        out.className = 'note form-status error';
+      }
+    });
+    const clear = h('button', { type: 'button', class: 'danger', onclick: async () => {
+      await api('/__inspect/faults', { method: 'DELETE' });
+      refreshSoon();
+    } }, 'Remove all rules');
+    main.replaceChildren(
+      (root = h(
+        'div',
+        { class: 'full', 'data-id': 'faults' },
+        h('div', { class: 'form' }, h('h2', {}, 'Fault rules'), clear),
+        h('p', { class: 'note' }, 'Rules are tried in order before the operation runs; the first that fires answers with the vendor\'s own error, adds latency or drops the connection. Every injected fault is in the request journal.'),
+        h('div', { class: 'rules-slot cards' }),
+        h('h3', {}, 'Add a rule'),
+        form,
+        h('h3', {}, 'Injected faults'),
+        h('div', { class: 'injected-slot' }),
+      )),
+    );
+  }
+  const [{ rules }, injected] = await Promise.all([
+    api<{ rules: Json[] }>('/__inspect/faults'),
+    items('/__inspect/requests', { fault: 'true', limit: 50 }),
+  ]);
+  put(root.querySelector<HTMLElement>('.rules-slot')!, JSON.stringify(rules), () =>
+    rules.length
+      ? rules.map((r) =>
+          h(
+            'div',
+            { class: 'fault', 'data-rule': r.id },
+            h(
+              'div',
+              {},
+              h('strong', {}, r.id),
+              ` ${r.provider} ${r.operation ?? 'any operation'}`,
+              r.tenant ? h('span', { class: 'meta' }, ` · tenant ${r.tenant}`) : null,
+              Object.keys(r.match ?? {}).length ? h('span', { class: 'meta' }, ` · ${Object.entries(r.match).map(([k, v]) => `${k}=${v}`).join(' ')}`) : null,
+              h('div', { class: 'meta' }, `${r.action.type}${r.action.status ? ` ${r.action.status}` : ''}${r.action.code ? ` ${r.action.code}` : ''}${r.action.ms ? ` +${r.action.ms} ms` : ''} · fired ${r.hits} of ${r.matched} matching${r.remaining === null ? '' : ` · ${r.remaining} left`}${r.nth ? ` · from call #${r.nth}` : ''}${r.probability < 1 ? ` · p=${r.probability}` : ''}`),
+            ),
+            h('button', { type: 'button', class: 'danger', onclick: async () => {
+              await api(`/__inspect/faults/${encodeURIComponent(r.id)}`, { method: 'DELETE' });
+              refreshSoon();
+            } }, 'Remove'),
+          ),
+        )
+      : h('p', { class: 'empty' }, 'No fault rules: every request runs normally.'),
+  );
+  put(root.querySelector<HTMLElement>('.injected-slot')!, JSON.stringify(injected.map((x) => x.id)), () =>
+    injected.length
+      ? h(
+          'table',
+          { class: 'grid' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Rule'), h('th', {}, 'Request'), h('th', {}, 'Answer'))),
+          h(
+            'tbody',
+            {},
+            injected.map((x) =>
+              h(
+                'tr',
+                { 'data-id': x.id },
+                h('td', {}, time(x.time)),
+                h('td', {}, `${x.fault.rule} (${x.fault.action})`),
+                h('td', {}, h('code', {}, `${x.method} ${x.path}`), h('div', { class: 'meta' }, x.operation ?? '')),
+                h('td', {}, x.status === 0 ? badge('reset') : badge(String(x.status))),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'note' }, 'No fault injected yet.'),
   );
 }
 
@@ -929,6 +1080,7 @@ const VIEWS: Record<string, View> = {
   files: { label: 'Files', provider: 's3', render: renderFiles },
   webhooks: { label: 'Webhooks', render: renderWebhooks },
   requests: { label: 'Requests', render: renderRequests },
+  faults: { label: 'Faults', render: renderFaults },
 };
 
 export function registerView(name: string, view: View): void {
@@ -961,7 +1113,7 @@ function boot(): void {
   connectEvents();
   // Deliveries and journal rows are not all events: those screens also poll gently.
   setInterval(() => {
-    if (document.visibilityState === 'visible' && ['webhooks', 'requests'].includes(route().view)) void draw();
+    if (document.visibilityState === 'visible' && ['webhooks', 'requests', 'faults'].includes(route().view)) void draw();
   }, 3000);
 }
 
