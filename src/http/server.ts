@@ -121,7 +121,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, shutdownSignal: shutdown.signal }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, shutdownSignal: shutdown.signal, token: config.inspectToken }),
       );
       inspectApp.then(
         (app) => app(req, res),

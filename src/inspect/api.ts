@@ -9,6 +9,7 @@ import type { Webhooks } from '../webhooks/index.js';
 import type { EventJournal } from '../events/journal.js';
 import type { Journal } from './journal.js';
 import type { SettingsStore } from './settings.js';
+import { inspectAuth } from './auth.js';
 
 export interface InspectDeps {
   db: Database;
@@ -19,6 +20,8 @@ export interface InspectDeps {
   events: EventJournal;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
+  /** When set, every /__inspect request must carry it (see ./auth.ts). */
+  token?: string;
 }
 
 const MAX_WAIT_MS = 60_000;
@@ -325,6 +328,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
 
   r.use((req, res) => fail(res, 404, 'not_found', `no inspect endpoint ${req.method} ${req.path}`));
 
+  if (deps.token) app.use('/__inspect', inspectAuth(deps.token));
   app.use('/__inspect', r);
   app.use((req, res) => fail(res, 404, 'not_found', `no internal endpoint ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: unknown) => {

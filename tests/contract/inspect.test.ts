@@ -406,6 +406,33 @@ describe('inspect API against openapi/inspect.yaml', () => {
     }
   });
 
+  it('with INSPECT_TOKEN: 401 without the token, the login form, and the login POST', async () => {
+    const guarded = await startSim({ inspectToken: 'contract-token' });
+    try {
+      const record = async (method: string, path: string, init: RequestInit = {}) => {
+        const res = await fetch(guarded.url + path, { method, redirect: 'manual', ...init });
+        const text = await res.text();
+        const type = res.headers.get('content-type') ?? '';
+        exchanges.push({ method, url: guarded.url + path, status: res.status, body: /^application\/json\b/.test(type) ? JSON.parse(text) : text });
+        return { res, text };
+      };
+      const denied = await record('GET', '/__inspect/requests');
+      expect(denied.res.status).toBe(401);
+      expect(denied.res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const form = await record('GET', '/__inspect/login');
+      expect(form.res.status).toBe(200);
+      expect(form.text).toContain('<form');
+      expect((await record('POST', '/__inspect/login', { headers: { 'content-type': 'application/json' }, body: '{"token":"wrong"}' })).res.status).toBe(401);
+      const ok = await record('POST', '/__inspect/login', { headers: { 'content-type': 'application/json' }, body: '{"token":"contract-token"}' });
+      expect(ok.res.status).toBe(303);
+      const cookie = ok.res.headers.get('set-cookie')!.split(';')[0];
+      const listed = await record('GET', '/__inspect/requests', { headers: { cookie } });
+      expect(listed.res.status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('every response matches openapi/inspect.yaml', () => {
     const verdicts = exchanges.map((x) => validator.check(x));
     for (const x of notFound) {
