@@ -169,7 +169,7 @@ export class SendGridSimulator implements Simulator {
     const batches = new Map<string, string | null>();
     const events = this.ctx.db.stmt('SELECT * FROM sendgrid_events WHERE msg_id = ? ORDER BY seq').all(m.msg_id) as EventRow[];
     const attachments = this.ctx.store.listAttachments.all(m.x_message_id) as AttachmentRow[];
-    return inspectMessage(m, attachments, messageStatus(m, this.batchStatus(m, batches), this.ctx.clock.now()), this.ctx.publicUrl, events);
+    return inspectMessage(m, attachments, messageStatus(m, this.batchStatus(m, batches), this.ctx.clock.now(m.tenant)), this.ctx.publicUrl, events);
   }
 
   close(): void {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock, type Config, type ProviderName, type Simulator, type SimResponse } from '../core/index.js';
-import { openDatabase, type Database } from '../db/index.js';
+import { openDatabase, TenantClock, type Database } from '../db/index.js';
 import { EventBus } from '../events/index.js';
 import type { createInspectApp } from '../inspect/api.js';
 import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
@@ -21,6 +21,8 @@ export interface RunningServer {
   db: Database;
   bus: EventBus;
   webhooks: Webhooks;
+  /** Per-tenant simulated time (POST /__inspect/clock/advance). */
+  clock: TenantClock;
   simulators: Record<ProviderName, Simulator>;
   server: Server;
   logger: Logger;
@@ -57,7 +59,8 @@ function internalError(provider: ProviderName): SimResponse {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const config = opts.config;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
+  const baseClock = opts.clock ?? systemClock;
+  let clock: Clock = baseClock;
   let ready = false;
   let sims: Record<ProviderName, Simulator> | undefined;
   let journal: Journal | undefined;
@@ -121,7 +124,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, shutdownSignal: shutdown.signal, token: config.inspectToken }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, clock: tenantClock, shutdownSignal: shutdown.signal, token: config.inspectToken }),
       );
       inspectApp.then(
         (app) => app(req, res),
@@ -159,6 +162,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     server.close();
     throw e;
   }
+  const tenantClock = new TenantClock(db, baseClock);
+  clock = tenantClock;
   const bus = new EventBus();
   const webhooks = new Webhooks(db, clock, {
     maxAttempts: config.webhookMaxAttempts,
@@ -189,5 +194,5 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       logger.flush?.();
     })());
 
-  return { webhooks, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
+  return { webhooks, clock: tenantClock, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
 }

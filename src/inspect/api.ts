@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import type { InspectQuery, ProviderName, Simulator } from '../core/index.js';
-import { projectPath, type Database } from '../db/index.js';
+import { projectPath, type Database, type TenantClock } from '../db/index.js';
 import type { Webhooks } from '../webhooks/index.js';
 import type { EventJournal } from '../events/journal.js';
 import type { Journal } from './journal.js';
@@ -18,6 +18,7 @@ export interface InspectDeps {
   webhooks: Webhooks;
   settings: SettingsStore;
   events: EventJournal;
+  clock: TenantClock;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
   /** When set, every /__inspect request must carry it (see ./auth.ts). */
@@ -103,6 +104,8 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/webhooks',
         'GET /__inspect/events',
         'GET /__inspect/settings',
+        'GET /__inspect/clock',
+        'POST /__inspect/clock/advance',
         ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
     });
@@ -131,6 +134,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       deps.webhooks.reset(tenant);
       deps.events.reset(tenant);
     }
+    if (!provider || tenant) deps.clock.reset(tenant);
     res.json({ reset: true, tenant: tenant ?? null, provider: provider ?? null });
   });
 
@@ -270,6 +274,34 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     const err = deps.settings.set(tenant, body as Record<string, unknown>);
     if (err) return fail(res, 400, 'bad_settings', err);
     res.json({ tenant: tenant || null, settings: deps.settings.get(tenant) });
+  });
+
+  const clockOf = (tenant: string) => {
+    const offset = deps.clock.offset(tenant);
+    const wall = deps.clock.wall();
+    return { tenant, offset_ms: offset, now: new Date(wall + offset).toISOString(), wall: new Date(wall).toISOString() };
+  };
+
+  r.get('/clock', (req, res) => {
+    const tenant = str(req.query.tenant);
+    if (!tenant) return fail(res, 400, 'bad_request', 'tenant is required: every tenant has its own clock');
+    res.json(clockOf(tenant));
+  });
+
+  /** Moves one tenant's simulated time: `ms` or `seconds`, in the query or a JSON body. */
+  r.post('/clock/advance', express.json({ limit: '8kb' }), (req, res) => {
+    const tenant = str(req.query.tenant);
+    if (!tenant) return fail(res, 400, 'bad_request', 'tenant is required: every tenant has its own clock');
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const raw = (k: string) => body[k] ?? str(req.query[k]);
+    let ms: number | undefined;
+    if (raw('ms') !== undefined) ms = Number(raw('ms'));
+    else if (raw('seconds') !== undefined) ms = Math.round(Number(raw('seconds')) * 1000);
+    if (ms === undefined || !Number.isSafeInteger(ms) || ms < 0) {
+      return fail(res, 400, 'bad_request', 'give how far to move as ms (integer) or seconds (number), zero or more, in the query or a JSON body');
+    }
+    deps.clock.advance(tenant, ms);
+    res.json(clockOf(tenant));
   });
 
   // Each simulator's own inspect routes (actions such as /advance, downloads).
