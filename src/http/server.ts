@@ -2,13 +2,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock, type Config, type ProviderName, type Simulator, type SimResponse } from '../core/index.js';
-import { openDatabase, TenantClock, type Database } from '../db/index.js';
+import { openDatabase, parseDuration, Retention, TenantClock, type Database } from '../db/index.js';
 import { EventBus } from '../events/index.js';
 import type { createInspectApp } from '../inspect/api.js';
-import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
+import { Journal, JOURNAL_MIGRATIONS, JOURNAL_RETENTION } from '../inspect/journal.js';
 import { SettingsStore } from '../inspect/settings.js';
-import { Webhooks } from '../webhooks/index.js';
-import { EventJournal } from '../events/journal.js';
+import { Webhooks, WEBHOOK_RETENTION } from '../webhooks/index.js';
+import { EventJournal, EVENT_RETENTION } from '../events/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { fromNode, writeNode } from './node.js';
 import { createSimulators } from './registry.js';
@@ -175,6 +175,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const events = new EventJournal(db, bus, config.journalMax);
   sims = createSimulators({ db, bus, clock, config, webhooks, settings });
   journal = new Journal(db, config.journalMax);
+  const retention = new Retention(
+    db,
+    [JOURNAL_RETENTION, EVENT_RETENTION, WEBHOOK_RETENTION, ...Object.values(sims).flatMap((s) => s.retention ?? [])],
+    { maxRecords: config.inspectMaxRecords, maxAgeMs: parseDuration(config.inspectMaxAge), intervalMs: config.inspectPruneIntervalMs, clock: baseClock },
+  );
+  retention.start();
   webhooks.kick();
   ready = true;
 
@@ -182,6 +188,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       shutdown.abort();
+      retention.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.allSettled([...inFlight]);

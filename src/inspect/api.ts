@@ -358,6 +358,43 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     res.send(typeof found.body === 'string' ? found.body : Buffer.from(found.body));
   });
 
+  // DELETE by search: the same query parameters as GET select what goes (every match, no limit).
+  r.delete('/requests', (req, res) => {
+    const since = parseSince(str(req.query.since));
+    if (!since || (since.sinceId !== undefined && !/^\d+$/.test(since.sinceId))) {
+      return fail(res, 400, 'bad_since', 'since must be an ISO time or a request id');
+    }
+    const status = str(req.query.status);
+    if (status !== undefined && !/^\d{3}$/.test(status)) return fail(res, 400, 'bad_status', 'status must be an HTTP status code');
+    const unmatched = str(req.query.unmatched);
+    deps.db.flush();
+    const deleted = deps.journal.delete({
+      provider: str(req.query.provider) || undefined,
+      status: status ? Number(status) : undefined,
+      unmatched: unmatched === undefined ? undefined : unmatched === 'true' || unmatched === '1',
+      tenant: str(req.query.tenant) || undefined,
+      sinceId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
+      sinceTime: since.sinceTime,
+    });
+    res.json({ deleted });
+  });
+
+  r.delete('/:provider/:collection', (req, res) => {
+    const sim = deps.simulators[req.params.provider as ProviderName];
+    const coll = sim?.inspect?.[req.params.collection];
+    if (!coll) return fail(res, 404, 'not_found', `no collection ${req.params.provider}/${req.params.collection}`);
+    if (!coll.delete) {
+      return fail(res, 405, 'not_supported', `${req.params.provider}/${req.params.collection} cannot be deleted through the inspect API`);
+    }
+    const since = parseSince(str(req.query.since));
+    if (!since) return fail(res, 400, 'bad_since', 'since must be an ISO time or an item id');
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') params.set(k, v);
+    deps.db.flush();
+    const deleted = coll.delete({ tenant: str(req.query.tenant) || undefined, ...since, params, limit: Number.MAX_SAFE_INTEGER });
+    res.json({ deleted });
+  });
+
   r.use((req, res) => fail(res, 404, 'not_found', `no inspect endpoint ${req.method} ${req.path}`));
 
   if (deps.token) app.use('/__inspect', inspectAuth(deps.token));

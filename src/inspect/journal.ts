@@ -1,3 +1,4 @@
+import type { RetentionTarget } from '../core/types.js';
 import type { Database, Statement } from '../db/index.js';
 
 export interface JournalEntry {
@@ -33,6 +34,18 @@ export const JOURNAL_MIGRATIONS = [
     CREATE INDEX journal_tenant ON journal (tenant, id);`,
   },
 ];
+
+/** Request-journal rows, pruned by the retention limits. */
+export const JOURNAL_RETENTION: RetentionTarget = { table: 'journal', tenant: 'tenant', time: 'time', order: 'id' };
+
+export interface JournalFilter {
+  provider?: string;
+  status?: number;
+  unmatched?: boolean;
+  tenant?: string;
+  sinceId?: number;
+  sinceTime?: number;
+}
 
 type Row = Omit<JournalEntry, 'time' | 'unmatched'> & { time: number; unmatched: number };
 
@@ -77,15 +90,7 @@ export class Journal {
     });
   }
 
-  list(f: {
-    provider?: string;
-    status?: number;
-    unmatched?: boolean;
-    tenant?: string;
-    sinceId?: number;
-    sinceTime?: number;
-    limit: number;
-  }): JournalEntry[] {
+  private where(f: JournalFilter): { sql: string; args: unknown[] } {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.provider) (where.push('provider = ?'), args.push(f.provider));
@@ -94,13 +99,22 @@ export class Journal {
     if (f.tenant) (where.push('tenant = ?'), args.push(f.tenant));
     if (f.sinceId !== undefined) (where.push('id > ?'), args.push(f.sinceId));
     if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
-    const sql = `SELECT * FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-    args.push(f.limit);
-    return (this.db.stmt(sql).all(...args) as Row[]).map((r) => ({
+    return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+  }
+
+  list(f: JournalFilter & { limit: number }): JournalEntry[] {
+    const { sql, args } = this.where(f);
+    return (this.db.stmt(`SELECT * FROM journal ${sql} ORDER BY id DESC LIMIT ?`).all(...args, f.limit) as Row[]).map((r) => ({
       ...r,
       time: new Date(r.time).toISOString(),
       unmatched: r.unmatched === 1,
     }));
+  }
+
+  /** Deletes the entries `list` would match (all of them); answers how many. */
+  delete(f: JournalFilter): number {
+    const { sql, args } = this.where(f);
+    return this.db.transaction(() => this.db.stmt(`DELETE FROM journal ${sql}`).run(...args).changes);
   }
 
   reset(tenant?: string): void {
