@@ -23,7 +23,7 @@ describe('INSPECT_TOKEN', () => {
   });
 
   it('answers 401 JSON with WWW-Authenticate: Bearer without the token, or with a wrong one', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nope' }, { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` }]) {
       const res = await fetch(`${sim.url}/__inspect/requests`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer\b/);
