@@ -56,6 +56,8 @@ describe('/__inspect/events', () => {
   it('streams every event live, filtered by tenant, and resumes from Last-Event-ID', async () => {
     const sid = newAccountSid();
     const { client } = twilioClient(sim.url, sid, 't');
+    // The inspect API loads on its first request: load it now, so the stream below is open before the message is sent.
+    expect((await fetch(`${sim.url}/__inspect/events?tenant=${sid}`)).status).toBe(200);
     const stream = readEvents(`${sim.url}/__inspect/events?tenant=${sid}&provider=twilio`, 4);
     await new Promise((r) => setTimeout(r, 50));
     // another tenant's traffic never shows up in this stream
