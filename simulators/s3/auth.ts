@@ -135,7 +135,8 @@ export class Authenticator {
 
   constructor(
     private readonly cfg: S3Config,
-    private readonly now: () => number,
+    /** Wall clock, or with an access key that tenant's simulated time (presigned-URL expiry). */
+    private readonly now: (tenant?: string) => number,
   ) {
     for (const k of cfg.access_keys ?? []) this.secrets.set(k.access_key_id, k.secret_access_key);
   }
@@ -258,8 +259,10 @@ export class Authenticator {
         CanonicalRequest: canonical,
       });
     }
-    if (now > when + expires * 1000) {
-      const e = errors.expired(isoNoMs(when + expires * 1000), isoNoMs(now));
+    // Expiry follows the tenant's simulated time; the skew check above stays on the wall clock.
+    const tenantNow = this.now(accessKey);
+    if (tenantNow > when + expires * 1000) {
+      const e = errors.expired(isoNoMs(when + expires * 1000), isoNoMs(tenantNow));
       e.extra['X-Amz-Expires'] = expiresRaw;
       throw e;
     }
@@ -316,7 +319,7 @@ export class Authenticator {
     }
     if (q) {
       const expires = Number(dateLine) * 1000;
-      const now = this.now();
+      const now = this.now(accessKey);
       if (!Number.isFinite(expires) || now > expires) throw errors.expired(isoNoMs(expires || 0), isoNoMs(now));
     }
     return { accessKey, presigned: !!q };

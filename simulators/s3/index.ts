@@ -74,7 +74,7 @@ export class S3Simulator implements Simulator {
     const blobs = deps.config.inMemory ? new MemoryBlobStore() : new FileBlobStore(join(deps.config.dataDir, 's3'));
     blobs.sweep(new Set((store.allBlobs.all() as { blob: string }[]).map((r) => r.blob)));
     this.ctx = { db: deps.db, store, blobs, clock: deps.clock, cfg, publicUrl: deps.config.publicUrl };
-    this.auth = new Authenticator(cfg, () => deps.clock.now());
+    this.auth = new Authenticator(cfg, (tenant) => deps.clock.now(tenant));
     this.postObject = postObjectHandler((k) => this.auth.secretOf(k));
     this.inspect = {
       objects: { list: (q) => this.inspectObjects(q) },

@@ -10,6 +10,7 @@ import {
   injectFault,
   type InspectCollection,
   type InspectRoute,
+  type RetentionTarget,
   type Settings,
   type InspectQuery,
   type InspectResource,
@@ -17,7 +18,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
-import { loadMigrations, type Database } from '../../src/db/index.js';
+import { loadMigrations, removeRecords, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
 import { authenticate, tenantOf, tenantOfKey } from './auth.js';
@@ -48,10 +49,26 @@ export interface SimulatorDeps {
 }
 
 /** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
+/** Stored emails with their events and attachments; pruned once nothing is still due. */
+const MESSAGES: RetentionTarget = {
+  table: 'sendgrid_messages',
+  tenant: 'tenant',
+  time: 'created',
+  order: 'seq',
+  // Nothing still due, nor a scheduled send held by a paused batch.
+  where: 'next_step_at IS NULL AND (state IS NOT NULL OR send_at IS NULL)',
+  children: [
+    { table: 'sendgrid_events', column: 'msg_id', parent: 'msg_id' },
+    { table: 'sendgrid_attachments', column: 'x_message_id', parent: 'x_message_id', shared: true },
+  ],
+};
+const EVENTS: RetentionTarget = { table: 'sendgrid_events', tenant: 'tenant', time: 'time', order: 'seq' };
+
 export class SendGridSimulator implements Simulator {
   readonly provider = 'sendgrid' as const;
   readonly inspect: Record<string, InspectCollection>;
   readonly inspectRoutes: InspectRoute[];
+  readonly retention = [MESSAGES, EVENTS];
   private readonly ctx: SendGridContext;
   private readonly table = new RouteTable<Handler>([...routes, ...eventRoutes]);
   private readonly declared: Set<string> | undefined;
@@ -86,7 +103,14 @@ export class SendGridSimulator implements Simulator {
     this.limiter = new RateLimiter(cfg.rateLimit, deps.clock);
     this.seed(cfg.templates ?? []);
     this.inspect = {
-      messages: { list: (q) => this.inspectMessages(q), resource: (id, part) => this.messageResource(id, part) },
+      messages: {
+        list: (q) => this.inspectMessages(q),
+        resource: (id, part) => this.messageResource(id, part),
+        delete: (q) => {
+          const ids = (this.inspectMessages(q) as { msg_id: string }[]).map((m) => m.msg_id);
+          return this.ctx.db.transaction(() => removeRecords(this.ctx.db, MESSAGES, 'msg_id', ids));
+        },
+      },
       events: { list: (q) => this.inspectEvents(q) },
     };
     this.inspectRoutes = this.createInspectRoutes();
@@ -177,7 +201,7 @@ export class SendGridSimulator implements Simulator {
     const batches = new Map<string, string | null>();
     const events = this.ctx.db.stmt('SELECT * FROM sendgrid_events WHERE msg_id = ? ORDER BY seq').all(m.msg_id) as EventRow[];
     const attachments = this.ctx.store.listAttachments.all(m.x_message_id) as AttachmentRow[];
-    return inspectMessage(m, attachments, messageStatus(m, this.batchStatus(m, batches), this.ctx.clock.now()), this.ctx.publicUrl, events);
+    return inspectMessage(m, attachments, messageStatus(m, this.batchStatus(m, batches), this.ctx.clock.now(m.tenant)), this.ctx.publicUrl, events);
   }
 
   close(): void {

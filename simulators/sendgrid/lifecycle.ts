@@ -1,6 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { createHash } from 'node:crypto';
-import { lazyModule, randomBase64Url, type Clock, type Settings } from '../../src/core/index.js';
+import { lazyModule, offsetOf, randomBase64Url, type Clock, type Settings } from '../../src/core/index.js';
 import { Stepper, type Database, type Statement } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
@@ -107,25 +107,27 @@ export class EmailLifecycle {
     private readonly webhooks: Webhooks,
     private readonly opts: EmailLifecycleOptions,
   ) {
-    this.stepper = new Stepper({ db, clock, table: 'sendgrid_messages', key: 'msg_id', order: 'seq', run: (due) => this.run(due) });
+    this.stepper = new Stepper({ db, clock, table: 'sendgrid_messages', key: 'msg_id', order: 'seq', tenant: 'tenant', run: (due) => this.run(due) });
     this.setNextStep = db.stmt('UPDATE sendgrid_messages SET next_step_at = ? WHERE seq = ?');
     this.getMessage = db.stmt('SELECT * FROM sendgrid_messages WHERE msg_id = ?');
   }
 
-  /** When the next step is due for this tenant's timing (a future send_at waits for its time). */
+  /**
+   * When the next step is due for this tenant's timing (a future send_at waits for its time).
+   * `now` is the tenant's simulated time; the answer is a wall-clock due time.
+   */
   nextStepAt(tenant: string, now: number, sendAt: number | null = null): number | null {
     const timing = this.settings.timing(tenant);
     if (timing === 'manual') return null;
     const at = timing === 'immediate' ? now : now + this.opts.stepDelayMs;
-    return sendAt !== null && sendAt * 1000 > at ? sendAt * 1000 : at;
+    return (sendAt !== null && sendAt * 1000 > at ? sendAt * 1000 : at) - offsetOf(this.clock, tenant);
   }
 
   /** Called inside the write job that stored new messages. */
   accepted(rows: MessageRow[]): void {
-    const now = this.clock.now();
     let first: number | null = null;
     for (const r of rows) {
-      const at = this.nextStepAt(r.tenant, now, r.send_at);
+      const at = this.nextStepAt(r.tenant, this.clock.now(r.tenant), r.send_at);
       this.setNextStep.run(at, r.seq);
       if (at !== null && (first === null || at < first)) first = at;
     }
@@ -134,7 +136,7 @@ export class EmailLifecycle {
 
   /** Messages of a batch held by a pause or a cancel go on when the batch is released. */
   resumeBatch(tenant: string, batchId: string): void {
-    const now = this.clock.now();
+    const now = this.clock.now(tenant);
     const rows = this.db
       .stmt('SELECT * FROM sendgrid_messages WHERE tenant = ? AND batch_id = ? AND state IS NULL AND next_step_at IS NULL')
       .all(tenant, batchId) as MessageRow[];
@@ -369,9 +371,9 @@ export class EmailLifecycle {
   private stepInTx(msgId: string, out: Emitted[], dueOnly: boolean): string | undefined {
     const m = this.get(msgId);
     if (!m) return undefined;
-    const now = this.clock.now();
+    const now = this.clock.now(m.tenant);
     const s = this.db.sql;
-    if (dueOnly && (m.next_step_at === null || m.next_step_at === undefined || m.next_step_at > now)) return undefined;
+    if (dueOnly && (m.next_step_at === null || m.next_step_at === undefined || m.next_step_at > this.clock.now())) return undefined;
     const stop = () => void s.prepare('UPDATE sendgrid_messages SET next_step_at = NULL WHERE seq = ?').run(m.seq);
     let plan: Step[];
     let step: Step;

@@ -29,7 +29,7 @@ export interface InboundInput {
 }
 
 function messageRow(ctx: TwilioContext, m: Partial<MessageRow> & Pick<MessageRow, 'account_sid' | 'to_number' | 'from_number' | 'body' | 'status' | 'direction'>, mediaCount: number): MessageRow {
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(m.account_sid);
   return {
     seq: 0,
     sid: twilioSid(mediaCount ? 'MM' : 'SM'),

@@ -11,6 +11,7 @@ import {
   type InspectCollection,
   type InspectQuery,
   type InspectRoute,
+  type RetentionTarget,
   type Settings,
   json,
   twilioSid,
@@ -18,7 +19,7 @@ import {
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
-import { loadMigrations, type Database } from '../../src/db/index.js';
+import { loadMigrations, removeRecords, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
 import { Accounts } from './accounts.js';
@@ -56,12 +57,34 @@ export interface SimulatorDeps {
   faults?: FaultHook;
 }
 
+/** Stored messages and calls with what belongs to them; pruned once nothing is still due. */
+const MESSAGES: RetentionTarget = {
+  table: 'twilio_messages',
+  tenant: 'account_sid',
+  time: 'date_created',
+  order: 'seq',
+  where: "next_step_at IS NULL AND status <> 'scheduled'",
+  children: [{ table: 'twilio_media', column: 'message_sid', parent: 'sid' }],
+};
+const CALLS: RetentionTarget = {
+  table: 'twilio_calls',
+  tenant: 'account_sid',
+  time: 'date_created',
+  order: 'seq',
+  where: "next_step_at IS NULL AND status IN ('completed', 'busy', 'no-answer', 'failed', 'canceled')",
+  children: [
+    { table: 'twilio_recordings', column: 'call_sid', parent: 'sid' },
+    { table: 'twilio_transcriptions', column: 'call_sid', parent: 'sid' },
+  ],
+};
+
 const PATH_ACCOUNT = /^\/2010-04-01\/Accounts\/(AC[0-9a-fA-F]{32})(?:[/.]|$)/;
 
 export class TwilioSimulator implements Simulator {
   readonly provider = 'twilio' as const;
   readonly inspect: Record<string, InspectCollection>;
   readonly inspectRoutes: InspectRoute[];
+  readonly retention = [MESSAGES, CALLS];
   private readonly ctx: TwilioContext;
   private readonly table = new RouteTable<Handler>(routes);
   readonly faultTargets: FaultTargets = { operations: [...new Set(routes.map((r) => r.operation))], fields: ['to', 'from'] };
@@ -109,13 +132,19 @@ export class TwilioSimulator implements Simulator {
     this.seedNumbers(cfg);
     this.inspect = {
       numbers: { list: (q) => this.inspectNumbers(q) },
-      messages: { list: (q) => this.inspectMessages(q) },
+      messages: { list: (q) => this.inspectMessages(q), delete: (q) => this.remove(MESSAGES, this.inspectMessages(q)) },
       verifications: { list: (q) => inspectVerifications(this.ctx, q) },
-      calls: { list: (q) => inspectCalls(this.ctx, q) },
+      calls: { list: (q) => inspectCalls(this.ctx, q), delete: (q) => this.remove(CALLS, inspectCalls(this.ctx, q)) },
     };
     this.inspectRoutes = [...this.createInspectRoutes(), ...voiceInspectRoutes(this.ctx)];
     void lifecycle.tick();
     void calls.tick();
+  }
+
+  /** Deletes listed items (by SID) with what belongs to them. */
+  private remove(target: RetentionTarget, items: unknown[]): number {
+    const sids = (items as { sid: string }[]).map((i) => i.sid);
+    return this.ctx.db.transaction(() => removeRecords(this.ctx.db, target, 'sid', sids));
   }
 
   /** Numbers declared in fixtures (twilio.accounts[].numbers) are provisioned at boot. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, Settings } from '../../src/core/index.js';
+import { offsetOf, type Clock, type Settings } from '../../src/core/index.js';
 import { Stepper, type Database } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import type { Webhooks } from '../../src/webhooks/index.js';
@@ -57,16 +57,20 @@ export class MessageLifecycle {
     private readonly webhooks: Webhooks,
     private readonly opts: LifecycleOptions,
   ) {
-    this.stepper = new Stepper({ db, clock, table: 'twilio_messages', key: 'sid', run: (due, now) => this.run(due, now) });
+    this.stepper = new Stepper({ db, clock, table: 'twilio_messages', key: 'sid', tenant: 'account_sid', run: (due, now) => this.run(due, now) });
   }
 
-  /** When the next step after entering `status` is due, for this tenant's timing mode. */
+  /**
+   * When the next step after entering `status` is due, for this tenant's timing mode. `now` and
+   * `sendAt` are the tenant's simulated time; the answer is a wall-clock due time.
+   */
   nextStepAt(tenant: string, status: string, now: number, sendAt: number | null = null): number | null {
     if (FINAL_MESSAGE_STATUSES.has(status)) return null;
     const timing = this.settings.timing(tenant);
     if (timing === 'manual') return null;
-    if (status === 'scheduled') return sendAt;
-    return timing === 'immediate' ? now : now + this.opts.stepDelayMs;
+    const offset = offsetOf(this.clock, tenant);
+    if (status === 'scheduled') return sendAt === null ? null : sendAt - offset;
+    return (timing === 'immediate' ? now : now + this.opts.stepDelayMs) - offset;
   }
 
   listRules(tenant?: string): OutcomeRule[] {
@@ -194,7 +198,7 @@ export class MessageLifecycle {
       this.db.stmt('UPDATE twilio_messages SET next_step_at = NULL WHERE sid = ?').run(sid);
       return undefined;
     }
-    const now = this.clock.now();
+    const now = this.clock.now(tenant);
     if (m.status === 'accepted' && m.from_number === null && m.messaging_service_sid) this.chooseSender(m, now);
     const code = status === 'failed' || status === 'undelivered' ? Number((m.outcome ?? '').split(':')[1]) || 30008 : null;
     const dateSent = status === 'sent' || (status === 'failed' && m.date_sent === null) ? now : m.date_sent;
@@ -276,7 +280,7 @@ export class MessageLifecycle {
       tenant: m.account_sid,
       id: m.sid,
       summary: m.error_code ? `${m.status} (${m.error_code})` : m.status,
-      time: new Date(this.clock.now()).toISOString(),
+      time: new Date(this.clock.now(m.account_sid)).toISOString(),
     });
   }
 

@@ -46,7 +46,7 @@ export const verifyRoutes: RouteDef<Handler>[] = [
     operation: 'CreateVerification',
     handler: async (ctx, c) => {
       const r = await CreateVerification(ctx, c.account, c.params.ServiceSid, await c.form());
-      return json(201, serializeVerification(r.verification, r.attempts, ctx.clock.now(), ctx.publicUrl));
+      return json(201, serializeVerification(r.verification, r.attempts, ctx.clock.now(c.account), ctx.publicUrl));
     },
   },
   {
@@ -55,7 +55,7 @@ export const verifyRoutes: RouteDef<Handler>[] = [
     operation: 'FetchVerification',
     handler: (ctx, c) => {
       const r = FetchVerification(ctx, c.account, c.params.ServiceSid, c.params.Sid);
-      return json(200, serializeVerification(r.verification, r.attempts, ctx.clock.now(), ctx.publicUrl));
+      return json(200, serializeVerification(r.verification, r.attempts, ctx.clock.now(c.account), ctx.publicUrl));
     },
   },
   {
@@ -64,7 +64,7 @@ export const verifyRoutes: RouteDef<Handler>[] = [
     operation: 'UpdateVerification',
     handler: async (ctx, c) => {
       const r = await UpdateVerification(ctx, c.account, c.params.ServiceSid, c.params.Sid, await c.form());
-      return json(200, serializeVerification(r.verification, r.attempts, ctx.clock.now(), ctx.publicUrl));
+      return json(200, serializeVerification(r.verification, r.attempts, ctx.clock.now(c.account), ctx.publicUrl));
     },
   },
   {
@@ -73,7 +73,7 @@ export const verifyRoutes: RouteDef<Handler>[] = [
     operation: 'CreateVerificationCheck',
     handler: async (ctx, c) => {
       const v = await CreateVerificationCheck(ctx, c.account, c.params.ServiceSid, await c.form());
-      return json(200, serializeCheck(v, ctx.clock.now()));
+      return json(200, serializeCheck(v, ctx.clock.now(c.account)));
     },
   },
 ];

@@ -75,6 +75,7 @@ export class VoiceLifecycle {
       clock,
       table: 'twilio_calls',
       key: 'sid',
+      tenant: 'account_sid',
       run: (due) =>
         this.write(() => {
           for (const sid of due) this.step(sid);

@@ -51,6 +51,10 @@ export const CORE_KNOBS: Knob[] = [
   { key: 'webhookBackoffMs', env: 'WEBHOOK_BACKOFF_MS', flag: 'webhook-backoff-ms', type: 'integer', default: 1000, schema: { minimum: 0 }, description: 'First retry delay of a webhook; doubles with each attempt.' },
   { key: 'webhookTimeoutMs', env: 'WEBHOOK_TIMEOUT_MS', flag: 'webhook-timeout-ms', type: 'integer', default: 10000, schema: { minimum: 1 }, description: 'How long a webhook receiver may take to answer.' },
   { key: 'journalMax', env: 'JOURNAL_MAX', flag: 'journal-max', type: 'integer', default: 10000, schema: { minimum: 1 }, description: 'Request journal rows kept (oldest trimmed first).' },
+  { key: 'inspectToken', env: 'INSPECT_TOKEN', flag: 'inspect-token', type: 'string', schema: { minLength: 1 }, description: 'When set, /__inspect requires it (`Authorization: Bearer`, `?token=`, or the cookie of the login form); /__health and vendor endpoints stay open.' },
+  { key: 'inspectMaxRecords', env: 'INSPECT_MAX_RECORDS', flag: 'inspect-max-records', type: 'integer', default: 10000, schema: { minimum: 0 }, description: 'Records kept per collection and tenant (journals, webhook deliveries, messages, emails, calls, events); older ones are pruned in the background. 0 keeps everything.' },
+  { key: 'inspectMaxAge', env: 'INSPECT_MAX_AGE', flag: 'inspect-max-age', type: 'string', default: '7d', schema: { pattern: '^(0|[0-9]+(ms|s|m|h|d))$' }, description: 'Age past which records are pruned in the background (`90s`, `12h`, `7d`); 0 keeps them.' },
+  { key: 'inspectPruneIntervalMs', env: 'INSPECT_PRUNE_INTERVAL_MS', flag: 'inspect-prune-interval-ms', type: 'integer', default: 30000, schema: { minimum: 10 }, description: 'How often the background pruning of old records runs.' },
 ];
 
 export interface ConfigSources {

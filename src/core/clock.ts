@@ -1,9 +1,26 @@
-/** The injectable clock: everything that reads "now" for records goes through it. */
+/**
+ * The injectable clock: everything that reads "now" for records goes through it. Without a
+ * tenant it is the wall clock; with one, that tenant's simulated time (the wall clock plus the
+ * tenant's offset, moved by POST /__inspect/clock/advance). Due times stored for timers
+ * (`next_step_at`, webhook retries) are wall-clock times.
+ */
 export interface Clock {
-  now(): number;
+  now(tenant?: string | null): number;
+  /** How far a tenant's simulated time is ahead of the wall clock (ms). */
+  offset?(tenant: string): number;
+  /**
+   * Registers a table of persisted due times (`next_step_at`, wall clock) owned by a tenant
+   * column: advancing a tenant's time makes its due rows due that much earlier, then calls `wake`.
+   */
+  registerDue?(table: string, tenantColumn: string, wake: () => void): void;
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** A tenant's offset on a clock (0 for clocks without offsets). */
+export function offsetOf(clock: Clock, tenant: string | null | undefined): number {
+  return tenant && clock.offset ? clock.offset(tenant) : 0;
+}
 
 /** A clock that tests (and later the time-travel API) can move by hand. */
 export class ManualClock implements Clock {

@@ -41,6 +41,10 @@ export interface Config {
   logLevel: string;
   maxBodyBytes: number;
   journalMax: number;
+  inspectToken?: string;
+  inspectMaxRecords: number;
+  inspectMaxAge: string;
+  inspectPruneIntervalMs: number;
   timing: Timing;
   stepDelayMs: number;
   webhookMaxAttempts: number;

@@ -68,6 +68,8 @@ export interface Simulator {
   readonly inspectRoutes?: InspectRoute[];
   /** What fault rules can name for this vendor: its operations and the request fields it extracts. */
   readonly faultTargets?: FaultTargets;
+  /** Tables of inspect records pruned by the retention limits (never user data such as S3 objects). */
+  readonly retention?: RetentionTarget[];
   /** Stops timers; called on shutdown. */
   close?(): Promise<void> | void;
 }
@@ -94,6 +96,33 @@ export interface InspectCollection {
    * `html`, or `attachments/0`). Undefined when the item or the part does not exist.
    */
   resource?(id: string, part: string[]): InspectResource | undefined;
+  /**
+   * Deletes every item `list(q)` would match (ignoring `limit`), with what belongs to it;
+   * answers how many items went. Absent when the collection cannot be deleted through /__inspect.
+   */
+  delete?(q: InspectQuery): number;
+}
+
+/**
+ * A table of records kept for inspection, pruned per tenant by count and by age, oldest first,
+ * together with the rows of other tables that belong to each record.
+ */
+export interface RetentionTarget {
+  table: string;
+  /** Column naming the tenant. */
+  tenant: string;
+  /** Creation time column: epoch ms (`ms`) or an ISO string (`iso`). */
+  time: string;
+  timeFormat?: 'ms' | 'iso';
+  /** Column increasing with insertion order (`seq`, `id`). */
+  order: string;
+  /** Only rows matching this SQL condition are pruned (e.g. `next_step_at IS NULL`: nothing still due). */
+  where?: string;
+  /**
+   * Rows of `table` whose `column` equals the record's `parent` column go with the record;
+   * `shared` ones only once no record refers to them any more.
+   */
+  children?: { table: string; column: string; parent: string; shared?: boolean }[];
 }
 
 /** Bytes an inspect collection serves for one part of an item. */

@@ -8,6 +8,8 @@ export type SqliteDb = BetterSqlite3.Database;
 export type Statement = BetterSqlite3.Statement;
 export { projectPath };
 export { Stepper, type StepperOptions } from './stepper.js';
+export { TenantClock } from './tenant-clock.js';
+export { Retention, removeRecords, parseDuration, type RetentionOptions } from './retention.js';
 
 interface Job {
   fn: () => unknown;

@@ -10,6 +10,8 @@ export interface StepperOptions {
   key: string;
   /** Tie-breaker after next_step_at, e.g. `seq`. */
   order?: string;
+  /** Column naming the tenant: advancing a tenant's clock makes its steps due earlier. */
+  tenant?: string;
   /** Advances the due resources (its own db.write and announcements). */
   run(due: string[], now: number): Promise<void>;
 }
@@ -28,7 +30,9 @@ export class Stepper {
   private ticking = false;
   private stopped = false;
 
-  constructor(private readonly o: StepperOptions) {}
+  constructor(private readonly o: StepperOptions) {
+    if (o.tenant) o.clock.registerDue?.(o.table, o.tenant, () => void this.tick());
+  }
 
   /** Makes sure a tick runs by `at`. */
   schedule(at: number | null): void {

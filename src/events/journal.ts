@@ -1,3 +1,4 @@
+import type { RetentionTarget } from '../core/types.js';
 import type { Database, Statement } from '../db/index.js';
 import type { EventBus, SimEvent } from './index.js';
 
@@ -15,6 +16,9 @@ export const EVENT_MIGRATIONS = [
     );`,
   },
 ];
+
+/** Event-journal rows, pruned by the retention limits. */
+export const EVENT_RETENTION: RetentionTarget = { table: 'events', tenant: 'tenant', time: 'time', timeFormat: 'iso', order: 'id' };
 
 export interface StoredEvent {
   id: number;

@@ -2,14 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { systemClock, type Clock, type Config, type ProviderName, type Simulator, type SimResponse } from '../core/index.js';
-import { openDatabase, type Database } from '../db/index.js';
+import { openDatabase, parseDuration, Retention, TenantClock, type Database } from '../db/index.js';
 import { EventBus } from '../events/index.js';
 import type { createInspectApp } from '../inspect/api.js';
-import { Journal, JOURNAL_MIGRATIONS } from '../inspect/journal.js';
+import { Journal, JOURNAL_MIGRATIONS, JOURNAL_RETENTION } from '../inspect/journal.js';
 import { SettingsStore } from '../inspect/settings.js';
 import { FaultStore } from '../inspect/faults.js';
-import { Webhooks } from '../webhooks/index.js';
-import { EventJournal } from '../events/journal.js';
+import { Webhooks, WEBHOOK_RETENTION } from '../webhooks/index.js';
+import { EventJournal, EVENT_RETENTION } from '../events/journal.js';
 import { createLogger, type Logger } from './logger.js';
 import { fromNode, writeNode } from './node.js';
 import { createSimulators } from './registry.js';
@@ -22,6 +22,8 @@ export interface RunningServer {
   db: Database;
   bus: EventBus;
   webhooks: Webhooks;
+  /** Per-tenant simulated time (POST /__inspect/clock/advance). */
+  clock: TenantClock;
   simulators: Record<ProviderName, Simulator>;
   server: Server;
   logger: Logger;
@@ -58,7 +60,8 @@ function internalError(provider: ProviderName): SimResponse {
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const config = opts.config;
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
+  const baseClock = opts.clock ?? systemClock;
+  let clock: Clock = baseClock;
   let ready = false;
   let sims: Record<ProviderName, Simulator> | undefined;
   let journal: Journal | undefined;
@@ -128,7 +131,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
         return;
       }
       inspectApp ??= import('../inspect/api.js').then((m) =>
-        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, faults, shutdownSignal: shutdown.signal }),
+        m.createInspectApp({ db, journal: journal!, simulators: sims!, webhooks, settings, events, faults, clock: tenantClock, shutdownSignal: shutdown.signal, token: config.inspectToken }),
       );
       inspectApp.then(
         (app) => app(req, res),
@@ -166,6 +169,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
     server.close();
     throw e;
   }
+  const tenantClock = new TenantClock(db, baseClock);
+  clock = tenantClock;
   const bus = new EventBus();
   const webhooks = new Webhooks(db, clock, {
     maxAttempts: config.webhookMaxAttempts,
@@ -178,6 +183,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const faults = new FaultStore(db, bus, clock, shutdown.signal);
   sims = createSimulators({ db, bus, clock, config, webhooks, settings, faults });
   journal = new Journal(db, config.journalMax);
+  const retention = new Retention(
+    db,
+    [JOURNAL_RETENTION, EVENT_RETENTION, WEBHOOK_RETENTION, ...Object.values(sims).flatMap((s) => s.retention ?? [])],
+    { maxRecords: config.inspectMaxRecords, maxAgeMs: parseDuration(config.inspectMaxAge), intervalMs: config.inspectPruneIntervalMs, clock: baseClock },
+  );
+  retention.start();
   webhooks.kick();
   ready = true;
 
@@ -185,6 +196,7 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const close = () =>
     (closing ??= (async () => {
       shutdown.abort();
+      retention.stop();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await Promise.allSettled([...inFlight]);
@@ -197,5 +209,5 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
       logger.flush?.();
     })());
 
-  return { webhooks, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
+  return { webhooks, clock: tenantClock, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, port, config, db, bus, simulators: sims, server, logger, close };
 }

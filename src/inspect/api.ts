@@ -4,12 +4,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import YAML from 'yaml';
 import { storedContentHeaders, type FaultTargets, type InspectQuery, type ProviderName, type Simulator } from '../core/index.js';
-import { projectPath, type Database } from '../db/index.js';
+import { projectPath, type Database, type TenantClock } from '../db/index.js';
 import type { Webhooks } from '../webhooks/index.js';
 import type { EventJournal } from '../events/journal.js';
 import type { Journal } from './journal.js';
 import type { SettingsStore } from './settings.js';
 import { parseRule, type FaultRule, type FaultStore } from './faults.js';
+import { inspectAuth } from './auth.js';
 
 export interface InspectDeps {
   db: Database;
@@ -19,8 +20,11 @@ export interface InspectDeps {
   settings: SettingsStore;
   events: EventJournal;
   faults: FaultStore;
+  clock: TenantClock;
   /** Tells long-polls to answer now (shutdown). */
   shutdownSignal: AbortSignal;
+  /** When set, every /__inspect request must carry it (see ./auth.ts). */
+  token?: string;
 }
 
 const MAX_WAIT_MS = 60_000;
@@ -140,6 +144,8 @@ export function createInspectApp(deps: InspectDeps): express.Express {
         'GET /__inspect/events',
         'GET /__inspect/settings',
         'GET /__inspect/faults',
+        'GET /__inspect/clock',
+        'POST /__inspect/clock/advance',
         ...Object.values(deps.simulators).flatMap((s) => Object.keys(s.inspect ?? {}).map((c) => `GET /__inspect/${s.provider}/${c}`)),
       ],
     });
@@ -168,6 +174,7 @@ export function createInspectApp(deps: InspectDeps): express.Express {
       deps.webhooks.reset(tenant);
       deps.events.reset(tenant);
     }
+    if (!provider || tenant) deps.clock.reset(tenant);
     res.json({ reset: true, tenant: tenant ?? null, provider: provider ?? null });
   });
 
@@ -384,6 +391,34 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     res.json({ rules: deps.faults.list() });
   });
 
+  const clockOf = (tenant: string) => {
+    const offset = deps.clock.offset(tenant);
+    const wall = deps.clock.wall();
+    return { tenant, offset_ms: offset, now: new Date(wall + offset).toISOString(), wall: new Date(wall).toISOString() };
+  };
+
+  r.get('/clock', (req, res) => {
+    const tenant = str(req.query.tenant);
+    if (!tenant) return fail(res, 400, 'bad_request', 'tenant is required: every tenant has its own clock');
+    res.json(clockOf(tenant));
+  });
+
+  /** Moves one tenant's simulated time: `ms` or `seconds`, in the query or a JSON body. */
+  r.post('/clock/advance', express.json({ limit: '8kb' }), (req, res) => {
+    const tenant = str(req.query.tenant);
+    if (!tenant) return fail(res, 400, 'bad_request', 'tenant is required: every tenant has its own clock');
+    const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
+    const raw = (k: string) => body[k] ?? str(req.query[k]);
+    let ms: number | undefined;
+    if (raw('ms') !== undefined) ms = Number(raw('ms'));
+    else if (raw('seconds') !== undefined) ms = Math.round(Number(raw('seconds')) * 1000);
+    if (ms === undefined || !Number.isSafeInteger(ms) || ms < 0) {
+      return fail(res, 400, 'bad_request', 'give how far to move as ms (integer) or seconds (number), zero or more, in the query or a JSON body');
+    }
+    deps.clock.advance(tenant, ms);
+    res.json(clockOf(tenant));
+  });
+
   // Each simulator's own inspect routes (actions such as /advance, downloads).
   const jsonBody = express.json({ limit: '1mb' });
   for (const sim of Object.values(deps.simulators)) {
@@ -442,8 +477,46 @@ export function createInspectApp(deps: InspectDeps): express.Express {
     res.send(typeof found.body === 'string' ? found.body : Buffer.from(found.body));
   });
 
+  // DELETE by search: the same query parameters as GET select what goes (every match, no limit).
+  r.delete('/requests', (req, res) => {
+    const since = parseSince(str(req.query.since));
+    if (!since || (since.sinceId !== undefined && !/^\d+$/.test(since.sinceId))) {
+      return fail(res, 400, 'bad_since', 'since must be an ISO time or a request id');
+    }
+    const status = str(req.query.status);
+    if (status !== undefined && !/^\d{3}$/.test(status)) return fail(res, 400, 'bad_status', 'status must be an HTTP status code');
+    const unmatched = str(req.query.unmatched);
+    deps.db.flush();
+    const deleted = deps.journal.delete({
+      provider: str(req.query.provider) || undefined,
+      status: status ? Number(status) : undefined,
+      unmatched: unmatched === undefined ? undefined : unmatched === 'true' || unmatched === '1',
+      tenant: str(req.query.tenant) || undefined,
+      sinceId: since.sinceId !== undefined ? Number(since.sinceId) : undefined,
+      sinceTime: since.sinceTime,
+    });
+    res.json({ deleted });
+  });
+
+  r.delete('/:provider/:collection', (req, res) => {
+    const sim = deps.simulators[req.params.provider as ProviderName];
+    const coll = sim?.inspect?.[req.params.collection];
+    if (!coll) return fail(res, 404, 'not_found', `no collection ${req.params.provider}/${req.params.collection}`);
+    if (!coll.delete) {
+      return fail(res, 405, 'not_supported', `${req.params.provider}/${req.params.collection} cannot be deleted through the inspect API`);
+    }
+    const since = parseSince(str(req.query.since));
+    if (!since) return fail(res, 400, 'bad_since', 'since must be an ISO time or an item id');
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(req.query)) if (typeof v === 'string') params.set(k, v);
+    deps.db.flush();
+    const deleted = coll.delete({ tenant: str(req.query.tenant) || undefined, ...since, params, limit: Number.MAX_SAFE_INTEGER });
+    res.json({ deleted });
+  });
+
   r.use((req, res) => fail(res, 404, 'not_found', `no inspect endpoint ${req.method} ${req.path}`));
 
+  if (deps.token) app.use('/__inspect', inspectAuth(deps.token));
   app.use('/__inspect', r);
   app.use((req, res) => fail(res, 404, 'not_found', `no internal endpoint ${req.method} ${req.path}`));
   app.use((err: unknown, _req: Request, res: Response, _next: unknown) => {

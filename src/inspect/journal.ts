@@ -1,3 +1,4 @@
+import type { RetentionTarget } from '../core/types.js';
 import type { Database, Statement } from '../db/index.js';
 
 export interface JournalEntry {
@@ -40,6 +41,20 @@ export const JOURNAL_MIGRATIONS = [
     ALTER TABLE journal ADD COLUMN fault_action TEXT;`,
   },
 ];
+
+/** Request-journal rows, pruned by the retention limits. */
+export const JOURNAL_RETENTION: RetentionTarget = { table: 'journal', tenant: 'tenant', time: 'time', order: 'id' };
+
+export interface JournalFilter {
+  provider?: string;
+  status?: number;
+  unmatched?: boolean;
+  tenant?: string;
+  /** true: only requests a fault rule answered; a rule id: only that rule's. */
+  fault?: true | string;
+  sinceId?: number;
+  sinceTime?: number;
+}
 
 type Row = Omit<JournalEntry, 'time' | 'unmatched' | 'fault'> & {
   time: number;
@@ -91,17 +106,7 @@ export class Journal {
     });
   }
 
-  list(f: {
-    provider?: string;
-    status?: number;
-    unmatched?: boolean;
-    tenant?: string;
-    /** true: only requests a fault rule answered; a rule id: only that rule's. */
-    fault?: true | string;
-    sinceId?: number;
-    sinceTime?: number;
-    limit: number;
-  }): JournalEntry[] {
+  private where(f: JournalFilter): { sql: string; args: unknown[] } {
     const where: string[] = [];
     const args: unknown[] = [];
     if (f.provider) (where.push('provider = ?'), args.push(f.provider));
@@ -112,14 +117,23 @@ export class Journal {
     else if (f.fault !== undefined) (where.push('fault_rule = ?'), args.push(f.fault));
     if (f.sinceId !== undefined) (where.push('id > ?'), args.push(f.sinceId));
     if (f.sinceTime !== undefined) (where.push('time > ?'), args.push(f.sinceTime));
-    const sql = `SELECT * FROM journal ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT ?`;
-    args.push(f.limit);
-    return (this.db.stmt(sql).all(...args) as Row[]).map(({ fault_rule, fault_action, ...r }) => ({
+    return { sql: where.length ? 'WHERE ' + where.join(' AND ') : '', args };
+  }
+
+  list(f: JournalFilter & { limit: number }): JournalEntry[] {
+    const { sql, args } = this.where(f);
+    return (this.db.stmt(`SELECT * FROM journal ${sql} ORDER BY id DESC LIMIT ?`).all(...args, f.limit) as Row[]).map(({ fault_rule, fault_action, ...r }) => ({
       ...r,
       time: new Date(r.time).toISOString(),
       unmatched: r.unmatched === 1,
       fault: fault_rule === null ? null : { rule: fault_rule, action: fault_action ?? 'error' },
     }));
+  }
+
+  /** Deletes the entries `list` would match (all of them); answers how many. */
+  delete(f: JournalFilter): number {
+    const { sql, args } = this.where(f);
+    return this.db.transaction(() => this.db.stmt(`DELETE FROM journal ${sql}`).run(...args).changes);
   }
 
   reset(tenant?: string): void {

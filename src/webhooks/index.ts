@@ -1,4 +1,4 @@
-import { lazyModule, type Clock } from '../core/index.js';
+import { lazyModule, type Clock, type RetentionTarget } from '../core/index.js';
 import type { Database, Statement } from '../db/index.js';
 
 // The HTTP client loads with the first delivery, not at boot.
@@ -56,6 +56,16 @@ export const WEBHOOK_MIGRATIONS = [
     CREATE INDEX webhook_attempts_outbox ON webhook_attempts (outbox_id, id);`,
   },
 ];
+
+/** Finished deliveries and their attempts, pruned by the retention limits (pending ones are kept). */
+export const WEBHOOK_RETENTION: RetentionTarget = {
+  table: 'webhook_outbox',
+  tenant: 'tenant',
+  time: 'created',
+  order: 'id',
+  where: "status IN ('delivered', 'failed')",
+  children: [{ table: 'webhook_attempts', column: 'outbox_id', parent: 'id' }],
+};
 
 export interface OutgoingRequest {
   url: string;

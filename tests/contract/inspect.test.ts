@@ -460,6 +460,52 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(await call('DELETE', `/__inspect/faults?tenant=${t}`)).toMatchObject({ status: 200, body: { rules: [] } });
   });
 
+  it('per-tenant clock and DELETE by search', async () => {
+    const t = newAccountSid();
+    const { client } = twilioClient(sim.url, t, 'clock-token');
+    const m = await client.messages.create({ to: '+15550100777', from: FROM, body: 'to delete' });
+    expect((await call('GET', `/__inspect/clock?tenant=${t}`)).body).toMatchObject({ tenant: t, offset_ms: 0 });
+    expect((await call('GET', '/__inspect/clock')).status).toBe(400);
+    expect((await call('POST', `/__inspect/clock/advance?tenant=${t}`, { seconds: 60 })).body).toMatchObject({ tenant: t, offset_ms: 60000 });
+    expect((await call('POST', `/__inspect/clock/advance?tenant=${t}`, { ms: 'soon' })).status).toBe(400);
+    await journal(`tenant=${t}`, (items) => items.length === 1);
+
+    expect((await call('DELETE', `/__inspect/requests?tenant=${t}`)).body).toEqual({ deleted: 1 });
+    expect((await call('DELETE', '/__inspect/requests?since=yesterday')).status).toBe(400);
+    expect((await call('DELETE', `/__inspect/twilio/messages?tenant=${t}&to=%2B15550100777`)).body).toEqual({ deleted: 1 });
+    expect((await get<Items>(`/__inspect/twilio/messages?tenant=${t}`)).body.items.map((i) => i.sid)).not.toContain(m.sid);
+    expect((await call('DELETE', `/__inspect/twilio/calls?tenant=${t}`)).body).toEqual({ deleted: 0 });
+    expect((await call('DELETE', `/__inspect/sendgrid/messages?tenant=sg_0000000000000000`)).body).toEqual({ deleted: 0 });
+    expect((await call('DELETE', '/__inspect/s3/objects')).status).toBe(405);
+  });
+
+  it('with INSPECT_TOKEN: 401 without the token, the login form, and the login POST', async () => {
+    const guarded = await startSim({ inspectToken: 'contract-token' });
+    try {
+      const record = async (method: string, path: string, init: RequestInit = {}) => {
+        const res = await fetch(guarded.url + path, { method, redirect: 'manual', ...init });
+        const text = await res.text();
+        const type = res.headers.get('content-type') ?? '';
+        exchanges.push({ method, url: guarded.url + path, status: res.status, body: /^application\/json\b/.test(type) ? JSON.parse(text) : text });
+        return { res, text };
+      };
+      const denied = await record('GET', '/__inspect/requests');
+      expect(denied.res.status).toBe(401);
+      expect(denied.res.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      const form = await record('GET', '/__inspect/login');
+      expect(form.res.status).toBe(200);
+      expect(form.text).toContain('<form');
+      expect((await record('POST', '/__inspect/login', { headers: { 'content-type': 'application/json' }, body: '{"token":"wrong"}' })).res.status).toBe(401);
+      const ok = await record('POST', '/__inspect/login', { headers: { 'content-type': 'application/json' }, body: '{"token":"contract-token"}' });
+      expect(ok.res.status).toBe(303);
+      const cookie = ok.res.headers.get('set-cookie')!.split(';')[0];
+      const listed = await record('GET', '/__inspect/requests', { headers: { cookie } });
+      expect(listed.res.status).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('every response matches openapi/inspect.yaml', () => {
     const verdicts = exchanges.map((x) => validator.check(x));
     for (const x of notFound) {

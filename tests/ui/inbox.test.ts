@@ -371,6 +371,37 @@ describe('the web inbox at /__inspect', { timeout: 60_000 }, () => {
     await page.context().close();
   });
 
+  it('with INSPECT_TOKEN: the login form signs the browser in, and ?token= works for a bookmarked link', async () => {
+    const guarded = await startSim({ inspectToken: 'qa-secret' });
+    try {
+      const t = newTenants();
+      await clients(guarded.url, t).sg.mail.send({ to: 'guarded@example.com', from: 'listings@oakrealty.example', subject: 'Behind the token', text: 'x' });
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      await page.goto(`${guarded.url}/__inspect#/emails`);
+      await page.locator('input[name=token]').fill('wrong');
+      await page.locator('form').evaluate((f: HTMLFormElement) => f.submit());
+      await page.locator('input[name=token]').waitFor();
+      expect(await page.locator('body').textContent()).toContain('wrong token');
+      await page.locator('input[name=token]').fill('qa-secret');
+      await page.locator('form').evaluate((f: HTMLFormElement) => f.submit());
+      await page.locator('.items li a', { hasText: 'Behind the token' }).waitFor();
+      await page.locator('#live.on').waitFor();
+      await ctx.close();
+
+      const linked = await browser.newContext();
+      const p2 = await linked.newPage();
+      await p2.goto(`${guarded.url}/__inspect?token=qa-secret#/emails`);
+      await p2.locator('.items li a', { hasText: 'Behind the token' }).click();
+      await expect.poll(() => p2.locator('.detail-pane h2').textContent()).toBe('Behind the token');
+      await linked.close();
+      // Without the token the API stays closed.
+      expect((await fetch(`${guarded.url}/__inspect/sendgrid/messages`)).status).toBe(401);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('never asked for anything outside the simulator and raised no script error', () => {
     expect(pageErrors).toEqual([]);
     const origin = new URL(sim.url).origin;

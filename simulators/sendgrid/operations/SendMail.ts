@@ -150,7 +150,7 @@ function readRecipients(p: Obj, i: number, kind: RecipientKind, c: Collector): A
 /** Validates a mail/send body, collecting every error as SendGrid does. */
 function validate(ctx: SendGridContext, tenant: string, body: Obj) {
   const c = new Collector();
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(tenant);
 
   // from / reply_to
   let from: Address | undefined;
@@ -400,7 +400,7 @@ export async function SendMail(ctx: SendGridContext, tenant: string, body: unkno
   const m = validate(ctx, tenant, body);
   if (m.sandbox) return { sandbox: true, xMessageId: null, messages: [] };
 
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(tenant);
   const xMessageId = randomBase64Url(16);
   const filter = `filterdrecv-${randomHex(5)}-1-${Math.floor(now / 1000).toString(16).toUpperCase()}`;
   const rows: MessageRow[] = [];

@@ -74,7 +74,7 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     }
   }
 
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(account);
   // Scheduling needs a Messaging Service; without one Twilio drops the schedule parameters.
   let sendAt: number | null = null;
   const scheduleType = first(form, 'ScheduleType');

@@ -88,7 +88,7 @@ export async function CreateVerification(
     if (channel === 'sms' && service.skip_sms_to_landlines && line.type === 'landline') throw verifyErrors.landline();
   }
   const psd2 = service.psd2_enabled === 1;
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(account);
 
   const result = await ctx.db.write((): CreatedVerification => {
     const sends = ctx.verify.countRecentSends.get(account, serviceSid, to, now - VERIFICATION_TTL_MS) as number;

@@ -26,7 +26,7 @@ export async function CreateVerificationCheck(
   const to = first(form, 'To') || undefined;
   if (verificationSid === undefined && to === undefined) throw verifyErrors.missing('To');
   if (verificationSid !== undefined && !/^VE[0-9a-fA-F]{32}$/.test(verificationSid)) throw verifyErrors.invalid('VerificationSid');
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(account);
   // Outcomes that change state and still answer an error are returned, not thrown, so they commit.
   const outcome = await ctx.db.write((): { v: VerificationRow } | { exhausted: VerificationRow } => {
     const cur = findPending(ctx, account, serviceSid, verificationSid ?? to!, now);

@@ -28,7 +28,7 @@ export function FetchVerification(
 ): { verification: VerificationRow; attempts: AttemptRow[] } {
   const path = `/Services/${serviceSid}/Verifications/${sid}`;
   requireService(ctx, account, serviceSid, path);
-  const v = findPending(ctx, account, serviceSid, sid, ctx.clock.now());
+  const v = findPending(ctx, account, serviceSid, sid, ctx.clock.now(account));
   if (!v) throw verifyErrors.notFound(path);
   return { verification: v, attempts: ctx.verify.attemptsOf.all(v.sid) as AttemptRow[] };
 }

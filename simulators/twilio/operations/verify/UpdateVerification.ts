@@ -18,7 +18,7 @@ export async function UpdateVerification(
   const status = first(form, 'Status');
   if (status === undefined || status === '') throw verifyErrors.missing('Status');
   if (status !== 'canceled' && status !== 'approved') throw verifyErrors.invalid('Status');
-  const now = ctx.clock.now();
+  const now = ctx.clock.now(account);
   const result = await ctx.db.write(() => {
     const cur = findPending(ctx, account, serviceSid, sid, now);
     if (!cur) throw verifyErrors.notFound(path);
