@@ -1,6 +1,8 @@
 import { CreateBucketCommand, ListBucketsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { beforeEach, expect, it } from 'vitest';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { sendgrid, tenantOfKey } from '../../helpers/sendgrid.js';
 import { twilioClient } from '../../helpers/twilio.js';
 
@@ -21,6 +23,24 @@ export function ciSuite(job: string): void {
   const mail = sendgrid(BASE, apiKey).mail;
   const s3 = new S3Client({ endpoint: BASE, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey: 'test' } });
   const inspect = async (path: string): Promise<any[]> => (await (await fetch(BASE + path)).json()).items;
+
+  // Both jobs start their tests only once both are running (a barrier in BARRIER_DIR), and
+  // report when they ran, so the caller can check they really overlapped.
+  let started = 0;
+  beforeAll(async () => {
+    const dir = process.env.BARRIER_DIR;
+    if (!dir || !existsSync(dir)) throw new Error('BARRIER_DIR is not set');
+    writeFileSync(join(dir, job), '');
+    const deadline = Date.now() + 30_000;
+    while (readdirSync(dir).length < 2) {
+      if (Date.now() > deadline) throw new Error('the other job never started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    started = Date.now();
+  });
+  afterAll(() => {
+    console.log(`SPAN ${job} ${started} ${Date.now()}`);
+  });
 
   beforeEach(async () => {
     for (const tenant of [accountSid, tenantOfKey(apiKey), accessKeyId]) {
