@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import YAML from 'yaml';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/http/server.js';
@@ -88,6 +90,23 @@ describe('inspect API against openapi/inspect.yaml', () => {
     expect(index.status).toBe(200);
     const documented = Object.keys(validator.doc.paths as Json);
     for (const e of index.body.endpoints) expect(documented).toContain(e.split(' ')[1]);
+  });
+
+  it("README's /__inspect reference names every documented operation", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const doc = YAML.parse(readFileSync(new URL('../../openapi/inspect.yaml', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const missing: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const method of ['get', 'put', 'post', 'delete']) {
+        if (!item[method]) continue;
+        const m = method.toUpperCase();
+        // `GET /p`, or combined as `GET/PUT/DELETE /p`
+        const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const rx = new RegExp(`\\b(?:(?:GET|PUT|POST|DELETE)/)*${m}(?:/(?:GET|PUT|POST|DELETE))* ${escaped}(?![\\w/{])`);
+        if (!rx.test(readme)) missing.push(`${m} ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('serves the web inbox files', async () => {
