@@ -325,6 +325,22 @@ describe('the web inbox at /__inspect', { timeout: 60_000 }, () => {
     expect(ok.status).toBe('queued');
     await page.click('text=Remove all rules');
     await expect.poll(async () => (await api('/__inspect/faults')).rules.length).toBe(0);
+
+    // Time: a message scheduled an hour ahead goes out once the tenant's clock moves past it.
+    const service = await twilio.messaging.v1.services.create({ friendlyName: 'Reminders' });
+    const number = await twilio.incomingPhoneNumbers.create({ phoneNumber: '+15017122670' });
+    await twilio.messaging.v1.services(service.sid).phoneNumbers.create({ phoneNumberSid: number.sid });
+    const sendAt = new Date(Date.now() + 3600_000);
+    const scheduled = await twilio.messages.create({ messagingServiceSid: service.sid, to: '+14155550111', body: 'Viewing reminder', sendAt, scheduleType: 'fixed' });
+    expect(scheduled.status).toBe('scheduled');
+    await page.fill('input[name=clock_tenant]', t.accountSid);
+    await page.fill('input[name=clock_seconds]', '3700');
+    await page.click('form[aria-label="Advance a tenant clock"] button');
+    await expect.poll(() => page.locator('.clock-status').textContent()).toContain('3700 s ahead');
+    expect((await api(`/__inspect/clock?tenant=${t.accountSid}`)).offset_ms).toBe(3_700_000);
+    await expect
+      .poll(async () => (await api(`/__inspect/twilio/messages?tenant=${t.accountSid}`)).items.find((m: any) => m.sid === scheduled.sid)?.status, { timeout: 15_000 })
+      .toBe('delivered');
     await page.close();
   });
 

@@ -934,6 +934,36 @@ function field(label: string, input: HTMLElement): HTMLElement {
   return h('label', { class: 'field' }, h('span', { class: 'meta' }, label), input);
 }
 
+/** Moves one tenant's simulated time (scheduled sends, lifecycles, presigned-URL expiry). */
+function timeForm(): HTMLElement {
+  const tenant = h('input', { name: 'clock_tenant', placeholder: 'AC..., sg_..., or an access key', 'aria-label': 'Tenant to move', size: 36 });
+  const amount = h('input', { name: 'clock_seconds', type: 'number', min: 0, value: 3600, 'aria-label': 'Seconds', size: 8 });
+  const out = h('span', { class: 'note clock-status' });
+  const show = (c: Json) => (out.textContent = `${c.tenant}: ${new Date(c.now).toLocaleString()} (${Math.round(c.offset_ms / 1000)} s ahead of the wall clock)`);
+  const form = h(
+    'form',
+    { class: 'form cards', 'aria-label': 'Advance a tenant clock' },
+    field('Tenant', tenant),
+    field('Seconds', amount),
+    h('button', { type: 'submit' }, 'Advance time'),
+    out,
+  );
+  const fallback = tenantFor('twilio') ?? tenantFor('sendgrid') ?? tenantFor('s3') ?? '';
+  tenant.value = fallback;
+  if (fallback) void api(`/__inspect/clock${q({ tenant: fallback })}`).then(show, () => undefined);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    out.className = 'note clock-status';
+    try {
+      show(await api(`/__inspect/clock/advance${q({ tenant: tenant.value })}`, { method: 'POST', body: { seconds: Number(amount.value) } }));
+    } catch (e) {
+      out.textContent = e instanceof Error ? e.message : String(e);
+      out.className = 'note clock-status error';
+    }
+  });
+  return h('div', {}, h('p', { class: 'note' }, "Moves one tenant's simulated time: scheduled SMS and emails fire, lifecycles step, presigned URLs expire. Other tenants keep theirs."), form);
+}
+
 async function renderFaults(_r: Route, main: HTMLElement): Promise<void> {
   let root = main.querySelector<HTMLElement>('.full[data-id=faults]');
   if (!root) {
@@ -1015,6 +1045,8 @@ async function renderFaults(_r: Route, main: HTMLElement): Promise<void> {
         form,
         h('h3', {}, 'Injected faults'),
         h('div', { class: 'injected-slot' }),
+        h('h3', {}, 'Time'),
+        timeForm(),
       )),
     );
   }
@@ -1080,7 +1112,7 @@ const VIEWS: Record<string, View> = {
   files: { label: 'Files', provider: 's3', render: renderFiles },
   webhooks: { label: 'Webhooks', render: renderWebhooks },
   requests: { label: 'Requests', render: renderRequests },
-  faults: { label: 'Faults', render: renderFaults },
+  faults: { label: 'Faults & time', render: renderFaults },
 };
 
 export function registerView(name: string, view: View): void {
