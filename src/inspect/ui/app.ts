@@ -942,7 +942,7 @@ function timeForm(): HTMLElement {
   const show = (c: Json) => (out.textContent = `${c.tenant}: ${new Date(c.now).toLocaleString()} (${Math.round(c.offset_ms / 1000)} s ahead of the wall clock)`);
   const form = h(
     'form',
-    { class: 'form cards', 'aria-label': 'Advance a tenant clock' },
+    { class: 'form panel', 'aria-label': 'Advance a tenant clock' },
     field('Tenant', tenant),
     field('Seconds', amount),
     h('button', { type: 'submit' }, 'Advance time'),
