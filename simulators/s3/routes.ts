@@ -15,11 +15,13 @@ import { DeleteBucketTagging } from './operations/DeleteBucketTagging.js';
 import { DeleteObject } from './operations/DeleteObject.js';
 import { DeleteObjectTagging } from './operations/DeleteObjectTagging.js';
 import { DeleteObjects } from './operations/DeleteObjects.js';
+import { GetBucketAcl } from './operations/GetBucketAcl.js';
 import { GetBucketCors } from './operations/GetBucketCors.js';
 import { GetBucketLocation } from './operations/GetBucketLocation.js';
 import { GetBucketTagging } from './operations/GetBucketTagging.js';
 import { GetBucketVersioning } from './operations/GetBucketVersioning.js';
 import { GetObject } from './operations/GetObject.js';
+import { GetObjectAcl } from './operations/GetObjectAcl.js';
 import { GetObjectTagging } from './operations/GetObjectTagging.js';
 import { HeadBucket } from './operations/HeadBucket.js';
 import { HeadObject } from './operations/HeadObject.js';
@@ -29,13 +31,16 @@ import { ListObjectVersions } from './operations/ListObjectVersions.js';
 import { ListObjects } from './operations/ListObjects.js';
 import { ListObjectsV2 } from './operations/ListObjectsV2.js';
 import { ListParts } from './operations/ListParts.js';
+import { PutBucketAcl } from './operations/PutBucketAcl.js';
 import { PutBucketCors } from './operations/PutBucketCors.js';
 import { PutBucketTagging } from './operations/PutBucketTagging.js';
 import { PutObject } from './operations/PutObject.js';
+import { PutObjectAcl } from './operations/PutObjectAcl.js';
 import { PutObjectTagging } from './operations/PutObjectTagging.js';
 import { UploadPart } from './operations/UploadPart.js';
 import { UploadPartCopy } from './operations/UploadPartCopy.js';
 import {
+  accessControlPolicy,
   checksumFields,
   checksumHeaders,
   corsConfiguration,
@@ -51,6 +56,7 @@ import {
   urlEncodeKey,
   xmlResponse,
   type Checksums,
+  type Grant,
 } from './serializers.js';
 import type { ObjectRow } from './store.js';
 import { requestIds } from './errors.js';
@@ -71,7 +77,7 @@ export function postObjectHandler(secretOf: (key: string) => string): Handler {
 
 /** Subresources S3 has that the simulator does not serve: answered with NotImplemented. */
 const UNSUPPORTED = [
-  'acl', 'policy', 'policyStatus', 'lifecycle', 'website', 'encryption', 'logging', 'notification', 'replication',
+  'policy', 'policyStatus', 'lifecycle', 'website', 'encryption', 'logging', 'notification', 'replication',
   'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'object-lock', 'ownershipControls',
   'publicAccessBlock', 'intelligent-tiering', 'legal-hold', 'retention', 'restore', 'select', 'torrent', 'attributes',
   'session', 'metadataTable', 'renameObject',
@@ -133,6 +139,10 @@ function putHeaders(o: ObjectRow): Record<string, string> {
   return h;
 }
 
+function aclResponse(tenant: string, grants: Grant[]): SimResponse {
+  return { status: 200, headers: { 'content-type': 'application/xml', ...requestIds() }, body: accessControlPolicy(tenant, grants) };
+}
+
 function listEncoder(encoding: 'url' | undefined): (s: string) => string {
   return encoding === 'url' ? urlEncodeKey : (s) => s;
 }
@@ -150,6 +160,7 @@ export function resolve(call: S3Call): OperationName | undefined {
     switch (m) {
       case 'GET':
         if (q.has('location')) return 'GetBucketLocation';
+        if (q.has('acl')) return 'GetBucketAcl';
         if (q.has('cors')) return 'GetBucketCors';
         if (q.has('tagging')) return 'GetBucketTagging';
         if (q.has('versioning')) return 'GetBucketVersioning';
@@ -160,6 +171,7 @@ export function resolve(call: S3Call): OperationName | undefined {
       case 'HEAD':
         return 'HeadBucket';
       case 'PUT':
+        if (q.has('acl')) return 'PutBucketAcl';
         if (q.has('cors')) return 'PutBucketCors';
         if (q.has('tagging')) return 'PutBucketTagging';
         if (q.has('versioning')) return undefined;
@@ -177,12 +189,14 @@ export function resolve(call: S3Call): OperationName | undefined {
   }
   switch (m) {
     case 'GET':
+      if (q.has('acl')) return 'GetObjectAcl';
       if (q.has('tagging')) return 'GetObjectTagging';
       if (q.has('uploadId')) return 'ListParts';
       return 'GetObject';
     case 'HEAD':
       return 'HeadObject';
     case 'PUT':
+      if (q.has('acl')) return 'PutObjectAcl';
       if (q.has('tagging')) return 'PutObjectTagging';
       if (q.has('uploadId') || q.has('partNumber')) return call.h('x-amz-copy-source') ? 'UploadPartCopy' : 'UploadPart';
       if (call.h('x-amz-copy-source')) return 'CopyObject';
@@ -224,6 +238,11 @@ export const handlers: Record<string, Handler> = {
           ? '<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>'
           : `<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${region}</LocationConstraint>`),
     };
+  },
+  GetBucketAcl: (ctx, c) => aclResponse(c.tenant, GetBucketAcl(ctx, c)),
+  PutBucketAcl: async (ctx, c) => {
+    await PutBucketAcl(ctx, c);
+    return emptyResponse(200);
   },
   GetBucketCors: (ctx, c) => xmlResponse(200, 'CORSConfiguration', corsConfiguration(GetBucketCors(ctx, c))),
   PutBucketCors: async (ctx, c) => {
@@ -320,6 +339,11 @@ export const handlers: Record<string, Handler> = {
     for (const a of ALGORITHMS) delete h['x-amz-checksum-' + a.toLowerCase()];
     delete h['x-amz-checksum-type'];
     return xmlResponse(200, 'CopyObjectResult', { ETag: o.etag, LastModified: isoMs(o.last_modified), ...checksumFields(checksumsOf(o.checksums), o.checksum_type) }, h);
+  },
+  GetObjectAcl: (ctx, c) => aclResponse(c.tenant, GetObjectAcl(ctx, c)),
+  PutObjectAcl: async (ctx, c) => {
+    await PutObjectAcl(ctx, c);
+    return emptyResponse(200);
   },
   GetObjectTagging: (ctx, c) => xmlResponse(200, 'Tagging', tagSet(GetObjectTagging(ctx, c))),
   PutObjectTagging: async (ctx, c) => {

@@ -17,6 +17,8 @@ export interface CorsRule {
   MaxAgeSeconds?: number;
 }
 
+export type Grant = { grantee: { type: 'CanonicalUser'; id: string } | { type: 'Group'; uri: string }; permission: string };
+
 export const isoMs = (ms: number) => new Date(ms).toISOString();
 export const httpDate = (ms: number) => new Date(ms).toUTCString();
 
@@ -53,6 +55,21 @@ export function listBuckets(tenant: string, rows: BucketRow[]) {
     Owner: owner(tenant),
     Buckets: { Bucket: rows.map((b) => ({ Name: b.name, CreationDate: isoMs(b.created), BucketRegion: b.region })) },
   };
+}
+
+/** GetObjectAcl / GetBucketAcl: the owner's FULL_CONTROL, then the other grants. */
+export function accessControlPolicy(tenant: string, grants: Grant[]): string {
+  const o = owner(tenant);
+  const xsi = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+  const grant = (g: Grant) =>
+    '<Grant>' +
+    (g.grantee.type === 'CanonicalUser'
+      ? `<Grantee ${xsi} xsi:type="CanonicalUser">${el('ID', g.grantee.id)}${g.grantee.id === o.ID ? el('DisplayName', o.DisplayName) : ''}</Grantee>`
+      : `<Grantee ${xsi} xsi:type="Group">${el('URI', g.grantee.uri)}</Grantee>`) +
+    el('Permission', g.permission) +
+    '</Grant>';
+  const all: Grant[] = [{ grantee: { type: 'CanonicalUser', id: o.ID }, permission: 'FULL_CONTROL' }, ...grants];
+  return `${DECL}<AccessControlPolicy xmlns="${NS}">${el('Owner', o)}<AccessControlList>${all.map(grant).join('')}</AccessControlList></AccessControlPolicy>`;
 }
 
 export function tagSet(tags: Tag[]) {

@@ -67,12 +67,14 @@ export class S3Store {
   readonly deleteBucket: Statement;
   readonly setBucketCors: Statement;
   readonly setBucketTags: Statement;
+  readonly setBucketAcl: Statement;
   readonly anyObject: Statement;
   readonly anyUpload: Statement;
   readonly object: Statement;
   readonly insertObject: Statement;
   readonly deleteObject: Statement;
   readonly setObjectTags: Statement;
+  readonly setObjectAcl: Statement;
   readonly listFrom: Statement;
   readonly listAfter: Statement;
   readonly upload: Statement;
@@ -94,6 +96,7 @@ export class S3Store {
     this.deleteBucket = p('DELETE FROM s3_buckets WHERE tenant = ? AND name = ?');
     this.setBucketCors = p('UPDATE s3_buckets SET cors = ? WHERE tenant = ? AND name = ?');
     this.setBucketTags = p('UPDATE s3_buckets SET tags = ? WHERE tenant = ? AND name = ?');
+    this.setBucketAcl = p('UPDATE s3_buckets SET acl = ? WHERE tenant = ? AND name = ?');
     this.anyObject = p('SELECT 1 FROM s3_objects WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.anyUpload = p('SELECT 1 FROM s3_uploads WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.object = p('SELECT * FROM s3_objects WHERE tenant = ? AND bucket = ? AND key = ?');
@@ -103,6 +106,7 @@ export class S3Store {
         @checksums, @checksum_type, @parts, @storage_class, @acl, @last_modified)`);
     this.deleteObject = p('DELETE FROM s3_objects WHERE tenant = ? AND bucket = ? AND key = ?');
     this.setObjectTags = p('UPDATE s3_objects SET tags = ? WHERE tenant = ? AND bucket = ? AND key = ?');
+    this.setObjectAcl = p('UPDATE s3_objects SET acl = ? WHERE tenant = ? AND bucket = ? AND key = ?');
     // keys compare as bytes (BINARY collation over UTF-8), which is S3's order
     this.listFrom = p('SELECT * FROM s3_objects WHERE tenant = ? AND bucket = ? AND key >= ? ORDER BY key LIMIT ?');
     this.listAfter = p('SELECT * FROM s3_objects WHERE tenant = ? AND bucket = ? AND key > ? ORDER BY key LIMIT ?');

@@ -118,13 +118,13 @@ describe('one port, routed by credentials and path', () => {
     const sg = await request(`${sim.url}/v3/no-such-endpoint`, { method: 'POST', headers: { authorization: 'Bearer SG.abc.def' }, body: '{}' });
     expect(sg.statusCode).toBe(404);
     expect(await sg.body.json()).toEqual({ errors: [{ message: 'resource not found', field: null, help: null }] });
-    const s3 = await request(`${sim.url}/my-bucket/key.txt?acl`, {
+    const s3 = await request(`${sim.url}/my-bucket/key.txt?retention`, {
       headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=abc' },
     });
     expect(s3.statusCode).toBe(501);
     expect(s3.headers['content-type']).toBe('application/xml');
     expect(await s3.body.text()).toMatch(/<Error><Code>NotImplemented<\/Code>/);
-    const presigned = await request(`${sim.url}/v3/looks-like-sendgrid?acl&X-Amz-Signature=abc&X-Amz-Credential=AKID2%2F20261125`);
+    const presigned = await request(`${sim.url}/v3/looks-like-sendgrid?retention&X-Amz-Signature=abc&X-Amz-Credential=AKID2%2F20261125`);
     expect(presigned.statusCode).toBe(501);
     await presigned.body.dump();
     const anon = await request(`${sim.url}/some-bucket?website`);
