@@ -162,9 +162,10 @@ interface Spare {
  * tmp/ and renamed into place when committed. Small blobs (up to SMALL_BLOB) are buffered and
  * written with one synchronous write, into a spare file when one is available: creating a file
  * costs far more than rewriting one, so files of deleted small blobs are moved to tmp/ as spares
- * (unless a reader still has them open) and a few empty spares are made ahead of time. Spares
- * hold no object (tmp/ is emptied at startup). Small blobs' bytes are also kept in a bounded read
- * cache; a blob id is never reused, so a cached entry is never stale.
+ * and a few empty spares are made ahead of time. Spares hold no object (tmp/ is emptied at
+ * startup). A file being streamed is deleted only when its last reader is done. Small blobs'
+ * bytes are also kept in a bounded read cache; a blob id is never reused, so a cached entry is
+ * never stale.
  */
 export class FileBlobStore implements BlobStore {
   private readonly tmp: string;
