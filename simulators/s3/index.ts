@@ -105,7 +105,7 @@ export class S3Simulator implements Simulator {
     let call: S3Call | undefined;
     let operation: string | undefined;
     let tenant: string | undefined;
-    let bucketRow: BucketRow | undefined;
+    let bucketRow: Readonly<BucketRow> | undefined;
     try {
       const where = this.locate(req);
       const q = new Map<string, string>();
@@ -160,7 +160,7 @@ export class S3Simulator implements Simulator {
         throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: '1024', Size: String(Buffer.byteLength(where.key)) });
       }
       if (anonymous) this.authorizeAnonymous(call, operation, bucketRow);
-      if (!anonymous || this.ctx.cfg.auth === 'off') bucketRow ??= where.bucket ? (this.ctx.store.bucket.get(call.tenant, where.bucket) as BucketRow | undefined) : undefined;
+      if (!anonymous || this.ctx.cfg.auth === 'off') bucketRow ??= where.bucket ? this.ctx.store.bucketOf(call.tenant, where.bucket) : undefined;
       const fault = this.faults?.armed('s3') ? await this.fault(call, operation, tenant, bucketRow) : undefined;
       if (fault?.response) return fault.response;
       const res = await handlers[operation](this.ctx, call);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BodyAbortedError, header, type SimRequest } from '../../src/core/index.js';
 import { EMPTY_SHA256, verifyChunk, type AuthInfo, type ChunkSigning } from './auth.js';
-import type { BlobStore } from './blobs.js';
+import { SMALL_BLOB, type BlobStore } from './blobs.js';
 import { ALGORITHMS, algorithmOf, DIGEST_BYTES, hasher, headerOf, type ChecksumAlgorithm, type Hasher } from './checksums.js';
 import { errors, S3Error } from './errors.js';
 
@@ -143,16 +143,25 @@ export async function ingest(
   const sha256 = hexSha ? createHash('sha256') : undefined;
   const hashers = new Map<ChecksumAlgorithm, Hasher>([...algorithms].map((a) => [a, hasher(a)]));
   const trailers = new Map<string, string>();
-  // The body is read through its iterator so that an early error does not destroy the request
-  // (and the socket the error answer goes out on); the rest is drained instead.
-  const it = req.body.stream()[Symbol.asyncIterator]();
-  const raw: AsyncIterable<Uint8Array> = {
-    [Symbol.asyncIterator]: () => ({ next: () => it.next(), return: async () => ({ done: true, value: undefined }) }),
-  };
+  // A small body with a known length is read in one piece; a larger one is read through its
+  // iterator so that an early error does not destroy the request (and the socket the error
+  // answer goes out on): the rest is drained instead.
+  const length = chunked ? undefined : header(req.headers, 'content-length');
+  const small = length !== undefined && /^\d+$/.test(length) && Number(length) <= SMALL_BLOB;
+  let it: AsyncIterator<Uint8Array> | undefined;
   const writer = blobs.create();
   let size = 0;
   try {
-    const source = chunked ? decodeAwsChunked(raw, trailers, auth.chunkSigning) : raw;
+    let source: AsyncIterable<Uint8Array> | Uint8Array[];
+    if (small) source = [await req.body.bytes(SMALL_BLOB)];
+    else {
+      const iterator = req.body.stream()[Symbol.asyncIterator]();
+      it = iterator;
+      const raw: AsyncIterable<Uint8Array> = {
+        [Symbol.asyncIterator]: () => ({ next: () => iterator.next(), return: async () => ({ done: true, value: undefined }) }),
+      };
+      source = chunked ? decodeAwsChunked(raw, trailers, auth.chunkSigning) : raw;
+    }
     for await (const chunk of source) {
       size += chunk.byteLength;
       md5.update(chunk);
@@ -183,7 +192,7 @@ export async function ingest(
     writer.discard();
     if (e instanceof S3Error) {
       // drain what the client still sends so it reads the error
-      drain(it);
+      if (it) drain(it);
       throw e;
     }
     throw new BodyAbortedError();

@@ -126,7 +126,18 @@ function readObject(ctx: S3Context, call: S3Call, head: boolean): SimResponse {
     headers['content-length'] = String(r.range.end - r.range.start + 1);
   } else headers['content-length'] = String(o.size);
   if (head) return { status: r.status, headers, body: null };
-  const body = o.size === 0 ? '' : ctx.blobs.read(o.blob, r.range?.start ?? 0, r.range?.end ?? o.size - 1);
+  if (o.size === 0) return { status: r.status, headers, body: '' };
+  const start = r.range?.start ?? 0;
+  const end = r.range?.end ?? o.size - 1;
+  let small: Buffer | undefined;
+  try {
+    small = ctx.blobs.readSmall(o.blob, o.size);
+  } catch (e) {
+    // deleted since it was looked up
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw errors.noSuchKey(o.key);
+    throw e;
+  }
+  const body = small ? small.subarray(start, end + 1) : ctx.blobs.read(o.blob, start, end);
   return { status: r.status, headers, body };
 }
 

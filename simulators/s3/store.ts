@@ -1,5 +1,10 @@
 import type { Database, Statement } from '../../src/db/index.js';
 
+/** A statement that changes buckets: running it empties the bucket cache. */
+export interface BucketWrite {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+
 export interface BucketRow {
   seq: number;
   tenant: string;
@@ -63,11 +68,11 @@ export class S3Store {
   readonly bucket: Statement;
   readonly bucketByName: Statement;
   readonly listBuckets: Statement;
-  readonly insertBucket: Statement;
-  readonly deleteBucket: Statement;
-  readonly setBucketCors: Statement;
-  readonly setBucketTags: Statement;
-  readonly setBucketAcl: Statement;
+  readonly insertBucket: BucketWrite;
+  readonly deleteBucket: BucketWrite;
+  readonly setBucketCors: BucketWrite;
+  readonly setBucketTags: BucketWrite;
+  readonly setBucketAcl: BucketWrite;
   readonly anyObject: Statement;
   readonly anyUpload: Statement;
   readonly object: Statement;
@@ -87,16 +92,28 @@ export class S3Store {
   readonly allBlobs: Statement;
   readonly tenants: Statement;
 
+  /** Buckets by tenant and name (null: no such bucket), as last committed. */
+  private readonly buckets = new Map<string, Readonly<BucketRow> | null>();
+
   constructor(readonly db: Database) {
     const p = (s: string) => db.stmt(s);
+    const w = (s: string): BucketWrite => {
+      const st = p(s);
+      return {
+        run: (...params) => {
+          this.buckets.clear();
+          return st.run(...params);
+        },
+      };
+    };
     this.bucket = p('SELECT * FROM s3_buckets WHERE tenant = ? AND name = ?');
     this.bucketByName = p('SELECT * FROM s3_buckets WHERE name = ? ORDER BY seq LIMIT 1');
     this.listBuckets = p('SELECT * FROM s3_buckets WHERE tenant = ? ORDER BY name');
-    this.insertBucket = p('INSERT INTO s3_buckets (tenant, name, region, acl, created) VALUES (?, ?, ?, ?, ?)');
-    this.deleteBucket = p('DELETE FROM s3_buckets WHERE tenant = ? AND name = ?');
-    this.setBucketCors = p('UPDATE s3_buckets SET cors = ? WHERE tenant = ? AND name = ?');
-    this.setBucketTags = p('UPDATE s3_buckets SET tags = ? WHERE tenant = ? AND name = ?');
-    this.setBucketAcl = p('UPDATE s3_buckets SET acl = ? WHERE tenant = ? AND name = ?');
+    this.insertBucket = w('INSERT INTO s3_buckets (tenant, name, region, acl, created) VALUES (?, ?, ?, ?, ?)');
+    this.deleteBucket = w('DELETE FROM s3_buckets WHERE tenant = ? AND name = ?');
+    this.setBucketCors = w('UPDATE s3_buckets SET cors = ? WHERE tenant = ? AND name = ?');
+    this.setBucketTags = w('UPDATE s3_buckets SET tags = ? WHERE tenant = ? AND name = ?');
+    this.setBucketAcl = w('UPDATE s3_buckets SET acl = ? WHERE tenant = ? AND name = ?');
     this.anyObject = p('SELECT 1 FROM s3_objects WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.anyUpload = p('SELECT 1 FROM s3_uploads WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.object = p('SELECT * FROM s3_objects WHERE tenant = ? AND bucket = ? AND key = ?');
@@ -127,6 +144,23 @@ export class S3Store {
     this.tenants = p('SELECT tenant, MIN(created) AS created FROM s3_buckets GROUP BY tenant ORDER BY MIN(seq)');
   }
 
+  /**
+   * A tenant's bucket, from memory once read. Inside a transaction (a group commit, where a
+   * bucket may have changed without being committed yet) it is read from the database.
+   */
+  bucketOf(tenant: string, name: string): Readonly<BucketRow> | undefined {
+    if (this.db.sql.inTransaction) return this.bucket.get(tenant, name) as BucketRow | undefined;
+    const k = tenant + '\n' + name;
+    let b = this.buckets.get(k);
+    if (b === undefined) {
+      b = (this.bucket.get(tenant, name) as BucketRow | undefined) ?? null;
+      if (b) Object.freeze(b);
+      if (this.buckets.size >= 10_000) this.buckets.clear();
+      this.buckets.set(k, b);
+    }
+    return b ?? undefined;
+  }
+
   /** Blobs of a tenant's (or every tenant's) records, then deletes the records. */
   reset(tenant?: string): string[] {
     const sql = this.db.sql;
@@ -143,6 +177,7 @@ export class S3Store {
     sql.prepare(`DELETE FROM s3_uploads${where}`).run(...args);
     sql.prepare(`DELETE FROM s3_objects${where}`).run(...args);
     sql.prepare(`DELETE FROM s3_buckets${where}`).run(...args);
+    this.buckets.clear();
     return blobs;
   }
 }

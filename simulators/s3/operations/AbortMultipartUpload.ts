@@ -7,9 +7,9 @@ export async function AbortMultipartUpload(ctx: S3Context, call: S3Call): Promis
   requireBucket(ctx, call);
   const u = requireUpload(ctx, call);
   const blobs = await ctx.db.write(() => {
-    const b = (ctx.store.parts.all(u.upload_id) as PartRow[]).map((p) => p.blob);
+    const b = ctx.store.parts.all(u.upload_id) as PartRow[];
     ctx.store.deleteUpload.run(u.upload_id);
     return b;
   });
-  for (const b of blobs) ctx.blobs.delete(b);
+  for (const b of blobs) ctx.blobs.delete(b.blob, b.size);
 }

@@ -4,6 +4,7 @@ import type { S3Call, S3Context } from '../context.js';
 import { errors } from '../errors.js';
 import type { Checksums } from '../serializers.js';
 import type { ObjectRow, PartRow } from '../store.js';
+import { composeRef } from '../blobs.js';
 import { children, child, readXml, text } from '../xml.js';
 import { checksumsOf, checkWriteConditions, commitObject, requireBucket, unquote } from './common.js';
 import { requireUpload } from './uploads.js';
@@ -48,32 +49,22 @@ export async function CompleteMultipartUpload(ctx: S3Context, call: S3Call): Pro
   checkWriteConditions(call, ctx.store.object.get(u.tenant, u.bucket, u.key) as ObjectRow | undefined);
 
   const algo = u.checksum_algorithm as ChecksumAlgorithm | null;
-  const fullObject = algo && u.checksum_type === 'FULL_OBJECT' ? hasher(algo) : undefined;
-  const w = ctx.blobs.create();
   let size = 0;
-  try {
-    for (const p of parts) {
-      for await (const c of ctx.blobs.read(p.blob)) {
-        size += c.byteLength;
-        fullObject?.update(c);
-        await w.write(c);
-      }
-    }
-    await w.commit();
-  } catch (e) {
-    w.discard();
-    throw e;
-  }
-  const md5s = createHash('md5');
-  for (const p of parts) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
+  for (const p of parts) size += p.size;
   const checksums: Checksums = {};
-  if (algo && fullObject) checksums[algo] = await fullObject.digest();
-  else if (algo) {
+  if (algo && u.checksum_type === 'FULL_OBJECT') {
+    const h = hasher(algo);
+    for (const p of parts) for await (const c of ctx.blobs.read(p.blob)) h.update(c);
+    checksums[algo] = await h.digest();
+  } else if (algo) {
     const each = parts.map((p) => checksumsOf(p.checksums)[algo]);
     if (each.every((v): v is string => v !== undefined)) checksums[algo] = await compositeChecksum(algo, each);
   }
-  const blobs = [...stored.values()].map((p) => p.blob);
-  let gone = false;
+  const md5s = createHash('md5');
+  for (const p of parts) md5s.update(Buffer.from(unquote(p.etag), 'hex'));
+  // The object is read from its parts' files (no copy): it takes them over from the upload.
+  const used = new Set(parts.map((p) => p.part_number));
+  const leftOut: PartRow[] = [];
   const obj = await commitObject(
     ctx,
     call,
@@ -83,7 +74,7 @@ export async function CompleteMultipartUpload(ctx: S3Context, call: S3Call): Pro
       key: u.key,
       size,
       etag: `"${md5s.digest('hex')}-${parts.length}"`,
-      blob: w.id,
+      blob: composeRef(parts.map((p) => ({ id: p.blob, size: p.size }))),
       content_type: u.content_type,
       headers: u.headers,
       metadata: u.metadata,
@@ -96,10 +87,15 @@ export async function CompleteMultipartUpload(ctx: S3Context, call: S3Call): Pro
       last_modified: ctx.clock.now(),
     },
     () => {
-      if (ctx.store.deleteUpload.run(u.upload_id).changes === 0) throw errors.noSuchUpload(u.upload_id);
-      gone = true;
+      if (!ctx.store.upload.get(u.upload_id, u.tenant, u.bucket, u.key)) throw errors.noSuchUpload(u.upload_id);
+      const now = new Map((ctx.store.parts.all(u.upload_id) as PartRow[]).map((p) => [p.part_number, p]));
+      // a part uploaded again since it was read above has replaced (and removed) that file
+      for (const p of parts) if (now.get(p.part_number)?.blob !== p.blob) throw errors.invalidPart();
+      for (const p of now.values()) if (!used.has(p.part_number)) leftOut.push(p);
+      ctx.store.deleteUpload.run(u.upload_id);
     },
+    true,
   );
-  if (gone) for (const b of blobs) ctx.blobs.delete(b);
+  for (const p of leftOut) ctx.blobs.delete(p.blob, p.size);
   return obj;
 }

@@ -5,7 +5,7 @@ import { checkVersionId, getObject, requireBucket } from './common.js';
 export async function DeleteObject(ctx: S3Context, call: S3Call): Promise<void> {
   requireBucket(ctx, call);
   checkVersionId(call);
-  const blob = await ctx.db.write(() => {
+  const gone = await ctx.db.write(() => {
     const o = getObject(ctx, call.tenant, call.bucket!, call.key!);
     const ifMatch = call.h('if-match');
     if (ifMatch !== undefined) {
@@ -13,7 +13,7 @@ export async function DeleteObject(ctx: S3Context, call: S3Call): Promise<void> 
       if (ifMatch.trim() !== '*' && ifMatch.replace(/"/g, '') !== o.etag.replace(/"/g, '')) throw errors.preconditionFailed('If-Match');
     }
     if (o) ctx.store.deleteObject.run(call.tenant, call.bucket, call.key);
-    return o?.blob;
+    return o;
   });
-  if (blob) ctx.blobs.delete(blob);
+  if (gone) ctx.blobs.delete(gone.blob, gone.size);
 }

@@ -31,7 +31,7 @@ export async function DeleteObjects(ctx: S3Context, call: S3Call): Promise<Delet
   const out: DeleteOutcome = { deleted: [], errors: [], quiet };
   const items = objects.map((o) => ({ Key: text(o, 'Key'), VersionId: text(o, 'VersionId') }));
   const blobs = await ctx.db.write(() => {
-    const freed: string[] = [];
+    const freed: { blob: string; size: number }[] = [];
     for (const it of items) {
       if (it.Key === undefined) throw errors.malformedXml();
       const key = it.Key;
@@ -42,12 +42,12 @@ export async function DeleteObjects(ctx: S3Context, call: S3Call): Promise<Delet
       const o = getObject(ctx, call.tenant, call.bucket!, key);
       if (o) {
         ctx.store.deleteObject.run(call.tenant, call.bucket, key);
-        freed.push(o.blob);
+        freed.push(o);
       }
       out.deleted.push(it.VersionId !== undefined ? { Key: key, VersionId: it.VersionId } : { Key: key });
     }
     return freed;
   });
-  for (const b of blobs) ctx.blobs.delete(b);
+  for (const b of blobs) ctx.blobs.delete(b.blob, b.size);
   return out;
 }

@@ -6,8 +6,8 @@ import type { Checksums, Tag } from '../serializers.js';
 import type { BucketRow, ObjectRow } from '../store.js';
 import { child, children, readXml, text } from '../xml.js';
 
-export function requireBucket(ctx: S3Context, call: S3Call): BucketRow {
-  const b = ctx.store.bucket.get(call.tenant, call.bucket) as BucketRow | undefined;
+export function requireBucket(ctx: S3Context, call: S3Call): Readonly<BucketRow> {
+  const b = call.bucket === undefined ? undefined : ctx.store.bucketOf(call.tenant, call.bucket);
   if (!b) throw errors.noSuchBucket(call.bucket!);
   return b;
 }
@@ -195,31 +195,34 @@ export function checkWriteConditions(call: S3Call, existing: ObjectRow | undefin
 
 /**
  * Stores an object's record in the next group commit (replacing any previous one), then removes
- * the blob it replaced. The new blob is removed if the commit fails.
+ * the blob it replaced. The new blob is removed if the commit fails, unless `keepBlob` (a multipart
+ * object's parts still belong to their upload then).
  */
 export async function commitObject(
   ctx: S3Context,
   call: S3Call,
   row: Omit<ObjectRow, 'seq'>,
   extra?: () => void,
+  keepBlob = false,
 ): Promise<ObjectRow> {
-  let old: string | undefined;
+  let old: ObjectRow | undefined;
+  let seq = 0;
   try {
     await ctx.db.write(() => {
-      if (!ctx.store.bucket.get(row.tenant, row.bucket)) throw errors.noSuchBucket(row.bucket);
+      if (!ctx.store.bucketOf(row.tenant, row.bucket)) throw errors.noSuchBucket(row.bucket);
       const existing = ctx.store.object.get(row.tenant, row.bucket, row.key) as ObjectRow | undefined;
       checkWriteConditions(call, existing);
       if (existing) ctx.store.deleteObject.run(row.tenant, row.bucket, row.key);
-      ctx.store.insertObject.run(row);
+      seq = Number(ctx.store.insertObject.run(row).lastInsertRowid);
       extra?.();
-      old = existing?.blob;
+      old = existing;
     });
   } catch (e) {
-    ctx.blobs.delete(row.blob);
+    if (!keepBlob) ctx.blobs.delete(row.blob);
     throw e;
   }
-  if (old && old !== row.blob) ctx.blobs.delete(old);
-  return getObject(ctx, row.tenant, row.bucket, row.key) ?? ({ ...row, seq: 0 } as ObjectRow);
+  if (old && old.blob !== row.blob) ctx.blobs.delete(old.blob, old.size);
+  return { ...row, seq };
 }
 
 export function checksumsOf(json: string): Checksums {

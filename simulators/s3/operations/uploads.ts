@@ -27,17 +27,17 @@ export async function storePart(ctx: S3Context, u: UploadRow, n: number, p: { bl
     checksums: JSON.stringify(p.checksums),
     last_modified: ctx.clock.now(),
   };
-  let old: string | undefined;
+  let old: PartRow | undefined;
   try {
     await ctx.db.write(() => {
       if (!ctx.store.upload.get(u.upload_id, u.tenant, u.bucket, u.key)) throw errors.noSuchUpload(u.upload_id);
-      old = (ctx.store.part.get(u.upload_id, n) as PartRow | undefined)?.blob;
+      old = ctx.store.part.get(u.upload_id, n) as PartRow | undefined;
       ctx.store.upsertPart.run(row.upload_id, n, row.size, row.etag, row.blob, row.checksums, row.last_modified);
     });
   } catch (e) {
     ctx.blobs.delete(p.blob);
     throw e;
   }
-  if (old && old !== p.blob) ctx.blobs.delete(old);
+  if (old && old.blob !== p.blob) ctx.blobs.delete(old.blob, old.size);
   return row;
 }
