@@ -896,7 +896,7 @@ async function renderRequests(_r: Route, main: HTMLElement): Promise<void> {
           h(
             'thead',
             {},
-            h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Request'), h('th', {}, 'Operation'), h('th', {}, 'Status'), h('th', { class: 'hide-narrow' }, 'Tenant'), h('th', { class: 'hide-narrow' }, 'ms')),
+            h('tr', {}, h('th', {}, 'Time'), h('th', {}, 'Request and operation'), h('th', {}, 'Status'), h('th', { class: 'hide-narrow' }, 'Tenant'), h('th', { class: 'hide-narrow' }, 'ms')),
           ),
           h(
             'tbody',
@@ -906,8 +906,17 @@ async function renderRequests(_r: Route, main: HTMLElement): Promise<void> {
                 'tr',
                 { class: x.unmatched ? 'unmatched' : '', 'data-id': x.id },
                 h('td', {}, time(x.time)),
-                h('td', {}, h('code', {}, `${x.method} ${x.path}${x.query ? '?' + x.query : ''}`)),
-                h('td', {}, x.unmatched ? h('strong', {}, 'not implemented') : (x.operation ?? ''), x.fault ? [' ', h('span', { class: 'badge bad', 'data-fault': x.fault.rule }, `fault ${x.fault.rule} (${x.fault.action})`)] : null),
+                h(
+                  'td',
+                  {},
+                  h('code', {}, `${x.method} ${x.path}${x.query ? '?' + x.query : ''}`),
+                  h(
+                    'div',
+                    { class: 'meta' },
+                    x.unmatched ? h('strong', {}, 'not implemented') : (x.operation ?? ''),
+                    x.fault ? [' ', h('span', { class: 'badge bad', 'data-fault': x.fault.rule }, `fault ${x.fault.rule} (${x.fault.action})`)] : null,
+                  ),
+                ),
                 h('td', {}, x.status === 0 ? badge('reset') : badge(String(x.status))),
                 h('td', { class: 'hide-narrow' }, h('code', {}, x.tenant ?? '')),
                 h('td', { class: 'hide-narrow' }, Number(x.duration_ms).toFixed(1)),
