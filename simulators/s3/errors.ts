@@ -94,6 +94,17 @@ export const errors = {
     e(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: id }),
   noSuchCors: (bucket: string) => e(404, 'NoSuchCORSConfiguration', 'The CORS configuration does not exist', { BucketName: bucket }),
   noSuchTagSet: (bucket: string) => e(404, 'NoSuchTagSet', 'The TagSet does not exist', { BucketName: bucket }),
+  noSuchBucketPolicy: (bucket: string) => e(404, 'NoSuchBucketPolicy', 'The bucket policy does not exist', { BucketName: bucket }),
+  noSuchLifecycle: (bucket: string) => e(404, 'NoSuchLifecycleConfiguration', 'The lifecycle configuration does not exist', { BucketName: bucket }),
+  noSuchWebsite: (bucket: string) => e(404, 'NoSuchWebsiteConfiguration', 'The specified bucket does not have a website configuration', { BucketName: bucket }),
+  noReplication: (bucket: string) => e(404, 'ReplicationConfigurationNotFoundError', 'The replication configuration was not found', { BucketName: bucket }),
+  noObjectLock: (bucket: string) => e(404, 'ObjectLockConfigurationNotFoundError', 'Object Lock configuration does not exist for this bucket', { BucketName: bucket }),
+  noPublicAccessBlock: (bucket: string) =>
+    e(404, 'NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', { BucketName: bucket }),
+  versioningNotSimulated: () => e(501, 'NotImplemented', 'Bucket versioning is not simulated: only Suspended can be set, objects keep the version null'),
+  mfaDeleteNotSimulated: () => e(501, 'NotImplemented', 'MFA Delete is not simulated'),
+  invalidPartNumber: (part: number, count: number) =>
+    e(416, 'InvalidPartNumber', 'The requested partnumber is not satisfiable', { PartNumberRequested: String(part), ActualPartCount: String(count) }),
   noSuchVersion: (key: string, v: string) => e(404, 'NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: v }),
   invalidBucketName: (bucket: string) => e(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket }),
   bucketAlreadyOwnedByYou: (bucket: string) =>

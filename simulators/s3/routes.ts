@@ -38,12 +38,30 @@ import { PutObject } from './operations/PutObject.js';
 import { PutObjectAcl } from './operations/PutObjectAcl.js';
 import { PutObjectTagging } from './operations/PutObjectTagging.js';
 import { UploadPart } from './operations/UploadPart.js';
+import { DeleteBucketLifecycle } from './operations/DeleteBucketLifecycle.js';
+import { DeleteBucketPolicy } from './operations/DeleteBucketPolicy.js';
+import { DeleteBucketWebsite } from './operations/DeleteBucketWebsite.js';
+import { GetBucketAccelerateConfiguration } from './operations/GetBucketAccelerateConfiguration.js';
+import { GetBucketEncryption } from './operations/GetBucketEncryption.js';
+import { GetBucketLifecycleConfiguration } from './operations/GetBucketLifecycleConfiguration.js';
+import { GetBucketLogging } from './operations/GetBucketLogging.js';
+import { GetBucketNotificationConfiguration } from './operations/GetBucketNotificationConfiguration.js';
+import { GetBucketOwnershipControls } from './operations/GetBucketOwnershipControls.js';
+import { GetBucketPolicy } from './operations/GetBucketPolicy.js';
+import { GetBucketPolicyStatus } from './operations/GetBucketPolicyStatus.js';
+import { GetBucketReplication } from './operations/GetBucketReplication.js';
+import { GetBucketRequestPayment } from './operations/GetBucketRequestPayment.js';
+import { GetBucketWebsite } from './operations/GetBucketWebsite.js';
+import { GetObjectLockConfiguration } from './operations/GetObjectLockConfiguration.js';
+import { GetPublicAccessBlock } from './operations/GetPublicAccessBlock.js';
+import { PutBucketVersioning } from './operations/PutBucketVersioning.js';
 import { UploadPartCopy } from './operations/UploadPartCopy.js';
 import {
   accessControlPolicy,
   checksumFields,
   checksumHeaders,
   corsConfiguration,
+  emptyDocResponse,
   emptyResponse,
   httpDate,
   isoMs,
@@ -77,11 +95,29 @@ export function postObjectHandler(secretOf: (key: string) => string): Handler {
 
 /** Subresources S3 has that the simulator does not serve: answered with NotImplemented. */
 const UNSUPPORTED = [
-  'policy', 'policyStatus', 'lifecycle', 'website', 'encryption', 'logging', 'notification', 'replication',
-  'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'object-lock', 'ownershipControls',
-  'publicAccessBlock', 'intelligent-tiering', 'legal-hold', 'retention', 'restore', 'select', 'torrent', 'attributes',
-  'session', 'metadataTable', 'renameObject',
+  'analytics', 'inventory', 'metrics', 'intelligent-tiering', 'legal-hold', 'retention', 'restore', 'select', 'torrent',
+  'attributes', 'session', 'metadataTable', 'renameObject',
 ];
+
+/**
+ * Bucket configurations the simulator never holds, by subresource: reading one answers as S3 does
+ * for a bucket where it was never set. Writing one (and the rest of these requests) is NotImplemented.
+ */
+const BUCKET_CONFIG: Record<string, { GET?: OperationName; DELETE?: OperationName }> = {
+  policy: { GET: 'GetBucketPolicy', DELETE: 'DeleteBucketPolicy' },
+  policyStatus: { GET: 'GetBucketPolicyStatus' },
+  lifecycle: { GET: 'GetBucketLifecycleConfiguration', DELETE: 'DeleteBucketLifecycle' },
+  encryption: { GET: 'GetBucketEncryption' },
+  website: { GET: 'GetBucketWebsite', DELETE: 'DeleteBucketWebsite' },
+  replication: { GET: 'GetBucketReplication' },
+  logging: { GET: 'GetBucketLogging' },
+  accelerate: { GET: 'GetBucketAccelerateConfiguration' },
+  requestPayment: { GET: 'GetBucketRequestPayment' },
+  'object-lock': { GET: 'GetObjectLockConfiguration' },
+  ownershipControls: { GET: 'GetBucketOwnershipControls' },
+  publicAccessBlock: { GET: 'GetPublicAccessBlock' },
+  notification: { GET: 'GetBucketNotificationConfiguration' },
+};
 
 const OBJECT_RESPONSE_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];
 
@@ -99,7 +135,6 @@ function objectHeaders(o: ObjectRow): Record<string, string> {
   if (o.storage_class !== 'STANDARD') h['x-amz-storage-class'] = o.storage_class;
   const tags = JSON.parse(o.tags) as unknown[];
   if (tags.length) h['x-amz-tagging-count'] = String(tags.length);
-  if (o.parts !== null) h['x-amz-mp-parts-count'] = String(o.parts);
   return h;
 }
 
@@ -121,6 +156,7 @@ function readObject(ctx: S3Context, call: S3Call, head: boolean): SimResponse {
   if (call.h('x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && !r.range) {
     Object.assign(headers, checksumHeaders(checksumsOf(o.checksums), o.checksum_type));
   }
+  if (r.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(r.partsCount);
   if (r.range) {
     headers['content-range'] = `bytes ${r.range.start}-${r.range.end}/${o.size}`;
     headers['content-length'] = String(r.range.end - r.range.start + 1);
@@ -167,6 +203,10 @@ export function resolve(call: S3Call): OperationName | undefined {
   if (m === 'OPTIONS') return 'PreflightRequest';
   if (call.bucket === undefined) return m === 'GET' ? 'ListBuckets' : undefined;
   for (const s of UNSUPPORTED) if (q.has(s)) return undefined;
+  for (const [s, ops] of Object.entries(BUCKET_CONFIG)) {
+    if (!q.has(s)) continue;
+    return call.key === undefined && (m === 'GET' || m === 'DELETE') ? ops[m] : undefined;
+  }
   if (call.key === undefined) {
     switch (m) {
       case 'GET':
@@ -185,7 +225,7 @@ export function resolve(call: S3Call): OperationName | undefined {
         if (q.has('acl')) return 'PutBucketAcl';
         if (q.has('cors')) return 'PutBucketCors';
         if (q.has('tagging')) return 'PutBucketTagging';
-        if (q.has('versioning')) return undefined;
+        if (q.has('versioning')) return 'PutBucketVersioning';
         return 'CreateBucket';
       case 'DELETE':
         if (q.has('cors')) return 'DeleteBucketCors';
@@ -274,8 +314,52 @@ export const handlers: Record<string, Handler> = {
     return emptyResponse(204);
   },
   GetBucketVersioning: (ctx, c) => {
-    GetBucketVersioning(ctx, c);
-    return xmlResponse(200, 'VersioningConfiguration', {});
+    const status = GetBucketVersioning(ctx, c);
+    return status ? xmlResponse(200, 'VersioningConfiguration', { Status: status }) : emptyDocResponse('VersioningConfiguration');
+  },
+  PutBucketVersioning: async (ctx, c) => {
+    await PutBucketVersioning(ctx, c);
+    return emptyResponse(200);
+  },
+  GetBucketPolicy: (ctx, c) => GetBucketPolicy(ctx, c),
+  GetBucketPolicyStatus: (ctx, c) => GetBucketPolicyStatus(ctx, c),
+  DeleteBucketPolicy: (ctx, c) => {
+    DeleteBucketPolicy(ctx, c);
+    return emptyResponse(204);
+  },
+  GetBucketLifecycleConfiguration: (ctx, c) => GetBucketLifecycleConfiguration(ctx, c),
+  DeleteBucketLifecycle: (ctx, c) => {
+    DeleteBucketLifecycle(ctx, c);
+    return emptyResponse(204);
+  },
+  GetBucketEncryption: (ctx, c) => {
+    const sse = GetBucketEncryption(ctx, c);
+    return xmlResponse(200, 'ServerSideEncryptionConfiguration', {
+      Rule: { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: sse.algorithm }, BucketKeyEnabled: sse.bucketKey },
+    });
+  },
+  GetBucketWebsite: (ctx, c) => GetBucketWebsite(ctx, c),
+  DeleteBucketWebsite: (ctx, c) => {
+    DeleteBucketWebsite(ctx, c);
+    return emptyResponse(204);
+  },
+  GetBucketReplication: (ctx, c) => GetBucketReplication(ctx, c),
+  GetBucketLogging: (ctx, c) => {
+    GetBucketLogging(ctx, c);
+    return emptyDocResponse('BucketLoggingStatus');
+  },
+  GetBucketAccelerateConfiguration: (ctx, c) => {
+    GetBucketAccelerateConfiguration(ctx, c);
+    return emptyDocResponse('AccelerateConfiguration');
+  },
+  GetBucketRequestPayment: (ctx, c) => xmlResponse(200, 'RequestPaymentConfiguration', { Payer: GetBucketRequestPayment(ctx, c) }),
+  GetObjectLockConfiguration: (ctx, c) => GetObjectLockConfiguration(ctx, c),
+  GetBucketOwnershipControls: (ctx, c) =>
+    xmlResponse(200, 'OwnershipControls', { Rule: { ObjectOwnership: GetBucketOwnershipControls(ctx, c) } }),
+  GetPublicAccessBlock: (ctx, c) => GetPublicAccessBlock(ctx, c),
+  GetBucketNotificationConfiguration: (ctx, c) => {
+    GetBucketNotificationConfiguration(ctx, c);
+    return emptyDocResponse('NotificationConfiguration');
   },
   ListObjectsV2: (ctx, c) => {
     const r = ListObjectsV2(ctx, c);

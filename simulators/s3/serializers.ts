@@ -40,6 +40,11 @@ export function xmlDoc(root: string, body: Record<string, XmlValue>): string {
   return `${DECL}<${root} xmlns="${NS}">${Object.entries(body).map(([k, v]) => el(k, v)).join('')}</${root}>`;
 }
 
+/** A document whose root holds nothing: `<Root xmlns="..."/>`, as S3 writes an unset configuration. */
+export function emptyDocResponse(root: string): SimResponse {
+  return { status: 200, headers: { 'content-type': 'application/xml', ...requestIds() }, body: `${DECL}<${root} xmlns="${NS}"/>` };
+}
+
 export function xmlResponse(status: number, root: string, body: Record<string, XmlValue>, headers: Record<string, string> = {}): SimResponse {
   return { status, headers: { 'content-type': 'application/xml', ...requestIds(), ...headers }, body: xmlDoc(root, body) };
 }

@@ -13,6 +13,8 @@ export interface BucketRow {
   acl: string;
   cors: string | null;
   tags: string | null;
+  /** PutBucketVersioning's status: null when never set. */
+  versioning: string | null;
   created: number;
 }
 
@@ -73,6 +75,7 @@ export class S3Store {
   readonly setBucketCors: BucketWrite;
   readonly setBucketTags: BucketWrite;
   readonly setBucketAcl: BucketWrite;
+  readonly setBucketVersioning: BucketWrite;
   readonly anyObject: Statement;
   readonly anyUpload: Statement;
   readonly object: Statement;
@@ -114,6 +117,7 @@ export class S3Store {
     this.setBucketCors = w('UPDATE s3_buckets SET cors = ? WHERE tenant = ? AND name = ?');
     this.setBucketTags = w('UPDATE s3_buckets SET tags = ? WHERE tenant = ? AND name = ?');
     this.setBucketAcl = w('UPDATE s3_buckets SET acl = ? WHERE tenant = ? AND name = ?');
+    this.setBucketVersioning = w('UPDATE s3_buckets SET versioning = ? WHERE tenant = ? AND name = ?');
     this.anyObject = p('SELECT 1 FROM s3_objects WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.anyUpload = p('SELECT 1 FROM s3_uploads WHERE tenant = ? AND bucket = ? LIMIT 1');
     this.object = p('SELECT * FROM s3_objects WHERE tenant = ? AND bucket = ? AND key = ?');

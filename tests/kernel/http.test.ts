@@ -127,7 +127,7 @@ describe('one port, routed by credentials and path', () => {
     const presigned = await request(`${sim.url}/v3/looks-like-sendgrid?retention&X-Amz-Signature=abc&X-Amz-Credential=AKID2%2F20261125`);
     expect(presigned.statusCode).toBe(501);
     await presigned.body.dump();
-    const anon = await request(`${sim.url}/some-bucket?website`);
+    const anon = await request(`${sim.url}/some-bucket?analytics`);
     expect(anon.statusCode).toBe(501);
     await anon.body.dump();
     const rows = await journal('unmatched=true');

@@ -12,7 +12,7 @@ import {
   HeadBucketCommand,
   DeleteBucketCommand,
   GetBucketLocationCommand,
-  GetBucketPolicyCommand,
+  GetBucketAnalyticsConfigurationCommand,
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -237,10 +237,10 @@ describe('S3 objects with @aws-sdk/client-s3', () => {
   });
 
   it('unsupported operations answer 501 NotImplemented in S3 XML; HEAD errors have no body', async () => {
-    const e = await fails(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })));
+    const e = await fails(s3.send(new GetBucketAnalyticsConfigurationCommand({ Bucket: bucket, Id: 'report' })));
     expect(e.name).toBe('NotImplemented');
     expect(e.$metadata.httpStatusCode).toBe(501);
-    const raw = await fetch(`${sim.url}/${bucket}?lifecycle`);
+    const raw = await fetch(`${sim.url}/${bucket}?metrics`);
     expect(raw.status).toBe(501);
     expect(raw.headers.get('content-type')).toBe('application/xml');
     expect(raw.headers.get('x-amz-request-id')).toMatch(/^[0-9A-F]{16}$/);

@@ -1,0 +1,2 @@
+-- PutBucketVersioning: NULL (never set) or 'Suspended'
+ALTER TABLE s3_buckets ADD COLUMN versioning TEXT;
