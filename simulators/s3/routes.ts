@@ -93,6 +93,12 @@ export function postObjectHandler(secretOf: (key: string) => string): Handler {
   };
 }
 
+/**
+ * Subresources that make a bucket-level PUT or DELETE some other operation: with one of them a
+ * request never falls through to CreateBucket or DeleteBucket (it is NotImplemented instead).
+ */
+const BUCKET_SUBRESOURCES = ['acl', 'cors', 'tagging', 'versioning', 'versions', 'uploads', 'location', 'delete', 'uploadId', 'partNumber'];
+
 /** Subresources S3 has that the simulator does not serve: answered with NotImplemented. */
 const UNSUPPORTED = [
   'analytics', 'inventory', 'metrics', 'intelligent-tiering', 'legal-hold', 'retention', 'restore', 'select', 'torrent',
@@ -226,10 +232,12 @@ export function resolve(call: S3Call): OperationName | undefined {
         if (q.has('cors')) return 'PutBucketCors';
         if (q.has('tagging')) return 'PutBucketTagging';
         if (q.has('versioning')) return 'PutBucketVersioning';
+        if (BUCKET_SUBRESOURCES.some((r) => q.has(r))) return undefined;
         return 'CreateBucket';
       case 'DELETE':
         if (q.has('cors')) return 'DeleteBucketCors';
         if (q.has('tagging')) return 'DeleteBucketTagging';
+        if (BUCKET_SUBRESOURCES.some((r) => q.has(r))) return undefined;
         return 'DeleteBucket';
       case 'POST':
         if (q.has('delete')) return 'DeleteObjects';
@@ -255,6 +263,7 @@ export function resolve(call: S3Call): OperationName | undefined {
     case 'DELETE':
       if (q.has('tagging')) return 'DeleteObjectTagging';
       if (q.has('uploadId')) return 'AbortMultipartUpload';
+      if (q.has('acl') || q.has('versioning') || q.has('uploads')) return undefined;
       return 'DeleteObject';
     case 'POST':
       if (q.has('uploads')) return 'CreateMultipartUpload';

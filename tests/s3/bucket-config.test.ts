@@ -2,9 +2,11 @@ import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteBucketCommand,
   DeleteBucketLifecycleCommand,
   DeleteBucketPolicyCommand,
   DeleteBucketWebsiteCommand,
+  DeleteObjectCommand,
   GetBucketAccelerateConfigurationCommand,
   GetBucketEncryptionCommand,
   GetBucketLifecycleConfigurationCommand,
@@ -201,6 +203,35 @@ describe('S3 bucket configuration reads, as for a bucket where nothing was set',
     const del = await fetch(`${sim.url}/${bucket}?policy`, { method: 'DELETE' });
     expect(del.status).toBe(403);
     await del.body?.cancel();
+  });
+
+  it('a DELETE or PUT with a subresource the simulator lacks never deletes or recreates the bucket or object', async () => {
+    const b = newBucket('keep');
+    await s3.send(new CreateBucketCommand({ Bucket: b }));
+    await s3.send(new PutObjectCommand({ Bucket: b, Key: 'k.txt', Body: 'kept' }));
+    /** The SDK's own request with one more query parameter, signed as usual. */
+    const withQuery = (name: string) => {
+      const c = s3Client(sim, tenant);
+      c.middlewareStack.add(
+        (next) => async (args) => {
+          const req = args.request as { query: Record<string, string> };
+          req.query[name] = '';
+          return next(args);
+        },
+        { step: 'build', name: `add-${name}` },
+      );
+      return c;
+    };
+    for (const sub of ['versioning', 'acl', 'location', 'versions', 'uploads']) {
+      const e = await withQuery(sub).send(new DeleteBucketCommand({ Bucket: b })).catch((x: S3ServiceException) => x);
+      expect(e, sub).toBeInstanceOf(S3ServiceException);
+      expect((e as S3ServiceException).name, sub).toBe('NotImplemented');
+    }
+    const e = await withQuery('acl').send(new DeleteObjectCommand({ Bucket: b, Key: 'k.txt' })).catch((x: S3ServiceException) => x);
+    expect((e as S3ServiceException).name).toBe('NotImplemented');
+    const got = await s3.send(new GetObjectCommand({ Bucket: b, Key: 'k.txt' }));
+    expect(await got.Body!.transformToString()).toBe('kept');
+    expect((await fetch(`${sim.url}/__inspect/s3/buckets?tenant=${tenant}&name=${b}`).then((r) => r.json())).items).toHaveLength(1);
   });
 
   it('PutBucketVersioning: Suspended is kept, Enabled is NotImplemented', async () => {
