@@ -117,6 +117,15 @@ describe('the web inbox at /__inspect', { timeout: 60_000 }, () => {
     await page.fill('input[name=q]', 'pat.seller');
     await expect.poll(() => page.locator('.items li a').count()).toBe(1);
     expect(await page.locator('.items li a').textContent()).toContain('Offer received');
+    // The date filter: nothing was sent from tomorrow on; today's mail is back.
+    const day = (offset: number) => {
+      const d = new Date(Date.now() + offset * 86_400_000);
+      return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+    };
+    await page.fill('input[name=since]', day(1));
+    await expect.poll(() => page.locator('.items .empty').count()).toBe(1);
+    await page.fill('input[name=since]', day(0));
+    await expect.poll(() => page.locator('.items li a').count()).toBe(1);
 
     await expect.poll(() => blockedByCsp).toContain('https://tracker.example/pixel.png');
     expect(await page.title()).toBe('provider-sim inbox');

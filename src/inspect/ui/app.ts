@@ -320,13 +320,18 @@ async function renderEmails(r: Route, main: HTMLElement): Promise<void> {
   if (!s.toolbar.firstChild) {
     const search = h('input', { type: 'search', placeholder: 'Search to, from, subject', 'aria-label': 'Search emails', name: 'q' });
     const category = h('input', { type: 'search', placeholder: 'Category', 'aria-label': 'Category', name: 'category', size: 10 });
+    const since = h('input', { type: 'date', name: 'since', 'aria-label': 'Sent on or after', title: 'Sent on or after' });
     search.addEventListener('input', refreshSoon);
     category.addEventListener('input', refreshSoon);
-    s.toolbar.append(search, category);
+    since.addEventListener('change', refreshSoon);
+    s.toolbar.append(search, category, since);
   }
   const text = (s.toolbar.querySelector('input[name=q]') as HTMLInputElement).value.trim();
   const category = (s.toolbar.querySelector('input[name=category]') as HTMLInputElement).value.trim();
-  const list = await items('/__inspect/sendgrid/messages', { tenant, q: text, category, limit: 200 });
+  const day = (s.toolbar.querySelector('input[name=since]') as HTMLInputElement).value;
+  // `since` is an ISO time: the start of the chosen day, in the browser's time zone.
+  const since = day ? new Date(`${day}T00:00:00`).toISOString() : undefined;
+  const list = await items('/__inspect/sendgrid/messages', { tenant, q: text, category, since, limit: 200 });
   put(s.list, JSON.stringify([list.map((m) => [m.msg_id, m.status]), selected]), () =>
     list.length === 0
       ? h('li', { class: 'empty' }, 'No emails yet. Send one through the SendGrid API.')
