@@ -4,8 +4,6 @@ import {
   header,
   storedContentHeaders,
   injectFault,
-  type Clock,
-  type Config,
   type FaultErrorAction,
   type FaultHook,
   type FaultTargets,
@@ -14,10 +12,11 @@ import {
   type InspectQuery,
   type InspectRoute,
   type Simulator,
+  type SimulatorDeps,
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
-import { loadMigrations, type Database } from '../../src/db/index.js';
+import { loadMigrations } from '../../src/db/index.js';
 import type { EventBus } from '../../src/events/index.js';
 import { accessKeyOf, Authenticator, queryPairs, safeDecode, type AuthInfo } from './auth.js';
 import { FileBlobStore, MemoryBlobStore } from './blobs.js';
@@ -31,14 +30,6 @@ import type { CorsRule } from './serializers.js';
 import { S3Store, type BucketRow, type ObjectRow } from './store.js';
 
 export { s3Config } from './config.js';
-
-export interface S3SimulatorDeps {
-  db: Database;
-  bus: EventBus;
-  clock: Clock;
-  config: Config;
-  faults?: FaultHook;
-}
 
 const PUBLIC_READ = new Set(['public-read', 'public-read-write']);
 
@@ -58,7 +49,7 @@ export class S3Simulator implements Simulator {
 
   private readonly bus: EventBus;
 
-  constructor(deps: S3SimulatorDeps) {
+  constructor(deps: SimulatorDeps) {
     this.bus = deps.bus;
     this.faults = deps.faults;
     deps.db.migrate('s3', loadMigrations('simulators/s3/migrations'));

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import {
   json,
   RouteTable,
-  type Clock,
-  type Config,
   type FaultErrorAction,
   type FaultHook,
   type FaultTargets,
@@ -11,16 +9,14 @@ import {
   type InspectCollection,
   type InspectRoute,
   type RetentionTarget,
-  type Settings,
   type InspectQuery,
   type InspectResource,
   type Simulator,
+  type SimulatorDeps,
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
-import { loadMigrations, removeRecords, type Database } from '../../src/db/index.js';
-import type { EventBus } from '../../src/events/index.js';
-import type { Webhooks } from '../../src/webhooks/index.js';
+import { loadMigrations, removeRecords } from '../../src/db/index.js';
 import { authenticate, tenantOf, tenantOfKey } from './auth.js';
 import { ENGAGEMENT_EVENTS, OUTCOME_STATUSES, type SendGridConfig, type SendGridFixtureTemplate } from './config.js';
 import type { SendGridContext } from './context.js';
@@ -38,17 +34,6 @@ import { registerSendGridSigner } from './webhooks.js';
 
 export { sendgridConfig } from './config.js';
 
-export interface SimulatorDeps {
-  db: Database;
-  bus: EventBus;
-  clock: Clock;
-  config: Config;
-  webhooks: Webhooks;
-  settings: Settings;
-  faults?: FaultHook;
-}
-
-/** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
 /** Stored emails with their events and attachments; pruned once nothing is still due. */
 const MESSAGES: RetentionTarget = {
   table: 'sendgrid_messages',
@@ -64,6 +49,7 @@ const MESSAGES: RetentionTarget = {
 };
 const EVENTS: RetentionTarget = { table: 'sendgrid_events', tenant: 'tenant', time: 'time', order: 'seq' };
 
+/** SendGrid v3 at /v3/... : mail send, batches and scheduled sends, transactional templates. */
 export class SendGridSimulator implements Simulator {
   readonly provider = 'sendgrid' as const;
   readonly inspect: Record<string, InspectCollection>;

@@ -1,8 +1,6 @@
 import {
   parseForm,
   RouteTable,
-  type Clock,
-  type Config,
   type FaultErrorAction,
   type FaultHook,
   type FaultTargets,
@@ -12,16 +10,14 @@ import {
   type InspectQuery,
   type InspectRoute,
   type RetentionTarget,
-  type Settings,
   json,
   twilioSid,
   type Simulator,
+  type SimulatorDeps,
   type SimRequest,
   type SimResponse,
 } from '../../src/core/index.js';
-import { loadMigrations, removeRecords, type Database } from '../../src/db/index.js';
-import type { EventBus } from '../../src/events/index.js';
-import type { Webhooks } from '../../src/webhooks/index.js';
+import { loadMigrations, removeRecords } from '../../src/db/index.js';
 import { Accounts } from './accounts.js';
 import { authenticate } from './auth.js';
 import type { TwilioConfig } from './config.js';
@@ -46,16 +42,6 @@ import { VoiceStore } from './store-voice.js';
 import { TWIML_REPLY, VoiceLifecycle } from './voice-lifecycle.js';
 
 export { twilioConfig } from './config.js';
-
-export interface SimulatorDeps {
-  db: Database;
-  bus: EventBus;
-  clock: Clock;
-  config: Config;
-  webhooks: Webhooks;
-  settings: Settings;
-  faults?: FaultHook;
-}
 
 /** Stored messages and calls with what belongs to them; pruned once nothing is still due. */
 const MESSAGES: RetentionTarget = {

@@ -34,3 +34,8 @@ export function readPaging(q: FormValues): PageRequest {
 
 export const nextToken = (seq: number) => 'PA' + seq.toString(36);
 export const previousToken = (seq: number) => 'PB' + seq.toString(36);
+
+/** The tokens of page `page` of a list paged by offset, when `more` rows follow it. */
+export function pageTokens(page: number, more: boolean): { nextToken: string | null; previousToken: string | null } {
+  return { nextToken: more ? nextToken(page + 1) : null, previousToken: page > 0 ? previousToken(page - 1) : null };
+}

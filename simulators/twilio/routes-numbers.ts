@@ -1,5 +1,5 @@
 import { empty, json, type RouteDef } from '../../src/core/index.js';
-import { listEnvelope } from './serializers.js';
+import { listResponse } from './serializers.js';
 import { serializeNumber } from './serializers-numbers.js';
 import { availableNumbers } from './operations/numbers/AvailablePhoneNumber.js';
 import {
@@ -11,7 +11,7 @@ import {
 } from './operations/numbers/IncomingPhoneNumber.js';
 import { first } from '../../src/core/index.js';
 import { errors } from './errors.js';
-import { nextToken, previousToken, readPaging } from './paging.js';
+import { pageTokens, readPaging } from './paging.js';
 import type { Handler } from './routes.js';
 
 const ACC = '/2010-04-01/Accounts/:AccountSid';
@@ -30,18 +30,7 @@ function available(type: 'local' | 'toll-free'): Handler {
       const v = first(c.query, k);
       if (v !== undefined) filters.push([k, v]);
     }
-    return json(
-      200,
-      listEnvelope('available_phone_numbers', items, {
-        path,
-        filters,
-        page: p.page,
-        pageSize: p.pageSize,
-        nextToken: null,
-        previousToken: null,
-        count: items.length,
-      }),
-    );
+    return listResponse('available_phone_numbers', path, { rows: items, filters, page: p.page, pageSize: p.pageSize, nextToken: null, previousToken: null }, (n) => n);
   };
 }
 
@@ -64,18 +53,8 @@ export const numbersRoutes: RouteDef<Handler>[] = [
         const v = first(c.query, k);
         if (v !== undefined) filters.push([k, v]);
       }
-      return json(
-        200,
-        listEnvelope('incoming_phone_numbers', r.rows.map(serializeNumber), {
-          path: `/2010-04-01/Accounts/${c.account}/IncomingPhoneNumbers.json`,
-          filters,
-          page: p.page,
-          pageSize: p.pageSize,
-          nextToken: r.more ? nextToken(p.page + 1) : null,
-          previousToken: p.page > 0 ? previousToken(p.page - 1) : null,
-          count: r.rows.length,
-        }),
-      );
+      const path = `/2010-04-01/Accounts/${c.account}/IncomingPhoneNumbers.json`;
+      return listResponse('incoming_phone_numbers', path, { rows: r.rows, filters, page: p.page, pageSize: p.pageSize, ...pageTokens(p.page, r.more) }, serializeNumber);
     },
   },
   {

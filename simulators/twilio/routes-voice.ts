@@ -9,7 +9,7 @@ import { DeleteRecording, FetchCallRecording, FetchRecording, ListCallRecording,
 import { DeleteTranscription, FetchTranscription, ListRecordingTranscription, ListTranscription } from './operations/voice/Transcription.js';
 import { UpdateCall } from './operations/voice/UpdateCall.js';
 import type { Call, Handler } from './routes.js';
-import { listEnvelope } from './serializers.js';
+import { listResponse } from './serializers.js';
 import { serializeCall, serializeCallRecording, serializeRecording, serializeTranscription } from './serializers-voice.js';
 
 const ACC = '/2010-04-01/Accounts/:AccountSid';
@@ -18,18 +18,7 @@ const ACC = '/2010-04-01/Accounts/:AccountSid';
 export const PUBLIC_OPERATIONS = new Set(['FetchRecordingMedia']);
 
 function page<T extends { seq: number }>(c: Call, key: string, path: string, p: VoicePage<T>, serialize: (row: T) => unknown): SimResponse {
-  return json(
-    200,
-    listEnvelope(key, p.rows.map(serialize), {
-      path: `/2010-04-01/Accounts/${c.account}${path}`,
-      filters: p.filters,
-      page: p.page,
-      pageSize: p.pageSize,
-      nextToken: p.nextToken,
-      previousToken: p.previousToken,
-      count: p.rows.length,
-    }),
-  );
+  return listResponse(key, `/2010-04-01/Accounts/${c.account}${path}`, p, serialize);
 }
 
 function media(ctx: TwilioContext, c: Call, ext: 'wav' | 'mp3'): SimResponse {

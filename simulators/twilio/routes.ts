@@ -9,13 +9,13 @@ import { FetchMessage } from './operations/FetchMessage.js';
 import { ListMessage } from './operations/ListMessage.js';
 import { DeleteMedia, FetchMedia, ListMedia } from './operations/media.js';
 import { UpdateMessage } from './operations/UpdateMessage.js';
-import { nextToken, previousToken } from './paging.js';
+import { pageTokens } from './paging.js';
 import { lookupsRoutes } from './routes-lookups.js';
 import { numbersRoutes } from './routes-numbers.js';
 import { messagingRoutes } from './routes-messaging.js';
 import { verifyRoutes } from './routes-verify.js';
 import { voiceRoutes } from './routes-voice.js';
-import { listEnvelope, serializeAccount, serializeMedia, serializeMessage } from './serializers.js';
+import { listResponse, serializeAccount, serializeMedia, serializeMessage } from './serializers.js';
 
 export interface Call {
   req: SimRequest;
@@ -50,21 +50,7 @@ export const routes: RouteDef<Handler>[] = [
     method: 'GET',
     pattern: `${ACC}/Messages.json`,
     operation: 'ListMessage',
-    handler: (ctx, c) => {
-      const p = ListMessage(ctx, c.account, c.query);
-      return json(
-        200,
-        listEnvelope('messages', p.rows.map(serializeMessage), {
-          path: `/2010-04-01/Accounts/${c.account}/Messages.json`,
-          filters: p.filters,
-          page: p.page,
-          pageSize: p.pageSize,
-          nextToken: p.nextToken,
-          previousToken: p.previousToken,
-          count: p.rows.length,
-        }),
-      );
-    },
+    handler: (ctx, c) => listResponse('messages', `/2010-04-01/Accounts/${c.account}/Messages.json`, ListMessage(ctx, c.account, c.query), serializeMessage),
   },
   {
     method: 'GET',
@@ -93,18 +79,8 @@ export const routes: RouteDef<Handler>[] = [
     operation: 'ListMedia',
     handler: (ctx, c) => {
       const p = ListMedia(ctx, c.account, c.params.MessageSid, c.query);
-      return json(
-        200,
-        listEnvelope('media_list', p.rows.map(serializeMedia), {
-          path: `/2010-04-01/Accounts/${c.account}/Messages/${c.params.MessageSid}/Media.json`,
-          filters: [],
-          page: p.page,
-          pageSize: p.pageSize,
-          nextToken: p.more ? nextToken(p.page + 1) : null,
-          previousToken: p.page > 0 ? previousToken(p.page - 1) : null,
-          count: p.rows.length,
-        }),
-      );
+      const path = `/2010-04-01/Accounts/${c.account}/Messages/${c.params.MessageSid}/Media.json`;
+      return listResponse('media_list', path, { ...p, filters: [], ...pageTokens(p.page, p.more) }, serializeMedia);
     },
   },
   {

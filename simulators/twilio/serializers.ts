@@ -1,4 +1,4 @@
-import { rfc2822 } from '../../src/core/index.js';
+import { json, rfc2822, type SimResponse } from '../../src/core/index.js';
 import type { AccountRow, MediaRow, MessageRow } from './store.js';
 
 export const API_VERSION = '2010-04-01';
@@ -107,6 +107,32 @@ function pageUri(p: PageInfo, page: number, token: string | null): string {
   qs.set('Page', String(page));
   if (token) qs.set('PageToken', token);
   return `${p.path}?${qs.toString().replace(/\+/g, '%20')}`;
+}
+
+/** One page of a list, as the operations return it. */
+export interface ListPage<T> {
+  rows: T[];
+  page: number;
+  pageSize: number;
+  nextToken: string | null;
+  previousToken: string | null;
+  filters: [string, string][];
+}
+
+/** A page as Twilio's v2010 list answer: `path` is the list's path, `key` the items' name. */
+export function listResponse<T>(key: string, path: string, p: ListPage<T>, serialize: (row: T) => unknown): SimResponse {
+  return json(
+    200,
+    listEnvelope(key, p.rows.map(serialize), {
+      path,
+      filters: p.filters,
+      page: p.page,
+      pageSize: p.pageSize,
+      nextToken: p.nextToken,
+      previousToken: p.previousToken,
+      count: p.rows.length,
+    }),
+  );
 }
 
 /** Twilio's v2010 list envelope; every page URI is relative, as the SDKs expect. */

@@ -8,3 +8,4 @@ export * from './respond.js';
 export * from './config.js';
 export * from './lazy.js';
 export * from './faults.js';
+export type * from './deps.js';
