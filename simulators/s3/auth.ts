@@ -193,19 +193,27 @@ export class Authenticator {
     const dateStr = amzDate || isoNoMs(when).replace(/[-:]/g, '');
     const key = signingKey(secret, date, region, service);
     const scope = `${date}/${region}/${service}/aws4_request`;
-    const { canonical, stringToSign } = this.v4Strings(req, signedHeaders, payloadHash, dateStr, scope, false);
-    const expected = hmac(key, stringToSign).toString('hex');
-    if (!equal(expected, signature)) {
-      throw errors.signatureDoesNotMatch({
-        AWSAccessKeyId: accessKey,
-        StringToSign: stringToSign,
-        SignatureProvided: signature,
-        CanonicalRequest: canonical,
-      });
-    }
+    this.checkV4(req, key, { accessKey, signature, signedHeaders, payloadHash, amzDate: dateStr, scope, presigned: false });
     const info: AuthInfo = { accessKey, presigned: false, payloadHash };
     if (payloadHash.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD')) info.chunkSigning = { key, amzDate: dateStr, scope, seed: signature };
     return info;
+  }
+
+  /** Recomputes a SigV4 signature (header or query form): SignatureDoesNotMatch, as S3 words it, when it differs. */
+  private checkV4(
+    req: AuthRequest,
+    key: Buffer,
+    s: { accessKey: string; signature: string; signedHeaders: string; payloadHash: string; amzDate: string; scope: string; presigned: boolean },
+  ): void {
+    const { canonical, stringToSign } = this.v4Strings(req, s.signedHeaders, s.payloadHash, s.amzDate, s.scope, s.presigned);
+    if (!equal(hmac(key, stringToSign).toString('hex'), s.signature)) {
+      throw errors.signatureDoesNotMatch({
+        AWSAccessKeyId: s.accessKey,
+        StringToSign: stringToSign,
+        SignatureProvided: s.signature,
+        CanonicalRequest: canonical,
+      });
+    }
   }
 
   private v4Strings(req: AuthRequest, signedHeaders: string, payloadHash: string, amzDate: string, scope: string, presigned: boolean) {
@@ -247,18 +255,9 @@ export class Authenticator {
     const now = this.now();
     if (when - now > this.cfg.maxSkewSeconds * 1000) throw errors.accessDenied();
     const [, date, region, service] = cred;
-    const scope = `${date}/${region}/${service}/aws4_request`;
     const key = signingKey(secret, date, region, service);
-    const { canonical, stringToSign } = this.v4Strings(req, signedHeaders, payloadHash, amzDate, scope, true);
-    const expected = hmac(key, stringToSign).toString('hex');
-    if (!equal(expected, signature)) {
-      throw errors.signatureDoesNotMatch({
-        AWSAccessKeyId: accessKey,
-        StringToSign: stringToSign,
-        SignatureProvided: signature,
-        CanonicalRequest: canonical,
-      });
-    }
+    const scope = `${date}/${region}/${service}/aws4_request`;
+    this.checkV4(req, key, { accessKey, signature, signedHeaders, payloadHash, amzDate, scope, presigned: true });
     // Expiry follows the tenant's simulated time; the skew check above stays on the wall clock.
     const tenantNow = this.now(accessKey);
     if (tenantNow > when + expires * 1000) {

@@ -1,11 +1,11 @@
-import { twilioSid } from '../../src/core/index.js';
 import type { Delivery, Reply } from '../../src/webhooks/index.js';
 import type { TwilioContext } from './context.js';
-import { countSegments, mediaContentType, normalizeNumber } from './phone.js';
+import { newMediaRows, newMessageRow } from './message-rows.js';
+import { normalizeNumber } from './phone.js';
 import { API_VERSION } from './serializers.js';
 import type { ServiceRow } from './store-messaging.js';
 import type { NumberRow } from './store-numbers.js';
-import type { MediaRow, MessageRow } from './store.js';
+import type { MessageRow } from './store.js';
 import { parseTwiml } from './twiml.js';
 
 const OPT_OUT = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT']);
@@ -28,44 +28,6 @@ export interface InboundInput {
   tenant?: string;
 }
 
-function messageRow(ctx: TwilioContext, m: Partial<MessageRow> & Pick<MessageRow, 'account_sid' | 'to_number' | 'from_number' | 'body' | 'status' | 'direction'>, mediaCount: number): MessageRow {
-  const now = ctx.clock.now(m.account_sid);
-  return {
-    seq: 0,
-    sid: twilioSid(mediaCount ? 'MM' : 'SM'),
-    num_segments: countSegments(m.body),
-    num_media: mediaCount,
-    messaging_service_sid: null,
-    error_code: null,
-    error_message: null,
-    price: null,
-    price_unit: 'USD',
-    date_created: now,
-    date_updated: now,
-    date_sent: null,
-    send_at: null,
-    status_callback: null,
-    params: '{}',
-    next_step_at: null,
-    outcome: null,
-    ...m,
-  };
-}
-
-function mediaRows(ctx: TwilioContext, account: string, sid: string, urls: string[]): MediaRow[] {
-  const now = ctx.clock.now();
-  return urls.map((url) => ({
-    seq: 0,
-    sid: twilioSid('ME'),
-    account_sid: account,
-    message_sid: sid,
-    content_type: mediaContentType(url),
-    url,
-    date_created: now,
-    date_updated: now,
-  }));
-}
-
 /**
  * A person texts one of an account's numbers: the message is stored (inbound, received) and the
  * number's SmsUrl gets Twilio's signed inbound request, in the same transaction; the TwiML the
@@ -78,9 +40,9 @@ export async function receiveInbound(ctx: TwilioContext, input: InboundInput): P
   if (!number) throw new InboundError(404, `no account owns the number ${to}: create it first (IncomingPhoneNumbers)`);
   const account = number.account_sid;
   const media = (input.media ?? []).filter(Boolean);
-  const msg = messageRow(ctx, { account_sid: account, to_number: to, from_number: from, body: input.body, status: 'received', direction: 'inbound' }, media.length);
+  const msg = newMessageRow(ctx, { account_sid: account, to_number: to, from_number: from, body: input.body, status: 'received', direction: 'inbound' }, media.length);
   msg.date_sent = msg.date_created;
-  const rows = mediaRows(ctx, account, msg.sid, media);
+  const rows = newMediaRows(ctx, account, msg.sid, media);
   const keyword = input.body.trim().toUpperCase();
   await ctx.db.write(() => {
     msg.seq = Number(ctx.store.insertMessage.run(msg).lastInsertRowid);
@@ -172,7 +134,7 @@ export async function handleSmsReply(ctx: TwilioContext, d: Delivery, reply: Rep
       const body = bodyVerb ? bodyVerb.text : verb.text;
       const media = verb.children.filter((c) => c.name === 'Media').map((c) => c.text);
       const optedOut = !!ctx.numbers.isOptedOut.get(d.tenant, to, from);
-      const m = messageRow(
+      const m = newMessageRow(
         ctx,
         {
           account_sid: d.tenant,
@@ -193,7 +155,7 @@ export async function handleSmsReply(ctx: TwilioContext, d: Delivery, reply: Rep
         m.outcome = ctx.lifecycle.outcomeFor(d.tenant, m.sid, to);
       }
       m.seq = Number(ctx.store.insertMessage.run(m).lastInsertRowid);
-      for (const r of mediaRows(ctx, d.tenant, m.sid, media)) ctx.store.insertMedia.run(r);
+      for (const r of newMediaRows(ctx, d.tenant, m.sid, media)) ctx.store.insertMedia.run(r);
       created.push(m);
     }
   });

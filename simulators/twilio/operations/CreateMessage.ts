@@ -1,7 +1,8 @@
-import { first, twilioSid, type FormValues } from '../../../src/core/index.js';
+import { first, type FormValues } from '../../../src/core/index.js';
 import type { TwilioContext } from '../context.js';
 import { errors } from '../errors.js';
-import { countSegments, isValidFrom, isValidTo, mediaContentType, normalizeNumber } from '../phone.js';
+import { newMediaRows, newMessageRow } from '../message-rows.js';
+import { countSegments, isValidFrom, isValidTo, normalizeNumber } from '../phone.js';
 import type { ServiceRow } from '../store-messaging.js';
 import type { MediaRow, MessageRow } from '../store.js';
 
@@ -85,43 +86,28 @@ export async function CreateMessage(ctx: TwilioContext, account: string, form: F
     sendAt = t;
   }
 
-  const sid = twilioSid(mediaUrls.length ? 'MM' : 'SM');
-  const message: MessageRow = {
-    seq: 0,
-    sid,
-    account_sid: account,
-    to_number: to,
-    from_number: from,
-    body,
-    status: sendAt !== null ? 'scheduled' : service ? 'accepted' : 'queued',
-    direction: 'outbound-api',
-    // Through a Messaging Service the sender (and so the encoding) is not chosen yet: Twilio shows 0.
-    num_segments: service ? 0 : countSegments(body),
-    num_media: mediaUrls.length,
-    messaging_service_sid: service ?? null,
-    error_code: null,
-    error_message: null,
-    price: null,
-    price_unit: 'USD',
-    date_created: now,
-    date_updated: now,
-    date_sent: null,
-    send_at: sendAt,
-    status_callback: first(form, 'StatusCallback') || serviceRow?.status_callback || null,
-    params: JSON.stringify(Object.fromEntries(form)),
-    next_step_at: null,
-    outcome: null,
-  };
-  const media: MediaRow[] = mediaUrls.map((url) => ({
-    seq: 0,
-    sid: twilioSid('ME'),
-    account_sid: account,
-    message_sid: sid,
-    content_type: mediaContentType(url),
-    url,
-    date_created: now,
-    date_updated: now,
-  }));
+  const message = newMessageRow(
+    ctx,
+    {
+      account_sid: account,
+      to_number: to,
+      from_number: from,
+      body,
+      status: sendAt !== null ? 'scheduled' : service ? 'accepted' : 'queued',
+      direction: 'outbound-api',
+      // Through a Messaging Service the sender (and so the encoding) is not chosen yet: Twilio shows 0.
+      num_segments: service ? 0 : countSegments(body),
+      messaging_service_sid: service ?? null,
+      send_at: sendAt,
+      status_callback: first(form, 'StatusCallback') || serviceRow?.status_callback || null,
+      params: JSON.stringify(Object.fromEntries(form)),
+      date_created: now,
+      date_updated: now,
+    },
+    mediaUrls.length,
+  );
+  const sid = message.sid;
+  const media = newMediaRows(ctx, account, sid, mediaUrls);
 
   message.next_step_at = ctx.lifecycle.nextStepAt(account, message.status, now, sendAt);
   message.outcome = ctx.lifecycle.outcomeFor(account, sid, to);

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { first, twilioSid, type FormValues } from '../../../../src/core/index.js';
 import type { TwilioContext } from '../../context.js';
 import { verifyErrors } from '../../errors-verify.js';
-import { countSegments, normalizeNumber } from '../../phone.js';
+import { newMessageRow } from '../../message-rows.js';
+import { normalizeNumber } from '../../phone.js';
 import { analyzeNumber, lineTypeOf } from '../../phone-intel.js';
 import { VERIFICATION_TTL_MS, type AttemptRow, type VerificationRow, type VerifyServiceRow } from '../../store-verify.js';
 import type { MessageRow } from '../../store.js';
@@ -123,32 +124,23 @@ export async function CreateVerification(
     if (channel === 'sms' || channel === 'whatsapp') {
       const body = smsBody(service, name, v.code);
       const wa = channel === 'whatsapp' ? 'whatsapp:' : '';
-      const sid = twilioSid('SM');
-      const m: MessageRow = {
-        seq: 0,
-        sid,
-        account_sid: account,
-        to_number: wa + to,
-        from_number: wa + VERIFY_SMS_FROM,
-        body,
-        status: 'queued',
-        direction: 'outbound-api',
-        num_segments: countSegments(body),
-        num_media: 0,
-        messaging_service_sid: null,
-        error_code: null,
-        error_message: null,
-        price: null,
-        price_unit: 'USD',
-        date_created: now,
-        date_updated: now,
-        date_sent: null,
-        send_at: null,
-        status_callback: null,
-        params: JSON.stringify({ VerificationSid: [v.sid] }),
-        next_step_at: ctx.lifecycle.nextStepAt(account, 'queued', now),
-        outcome: ctx.lifecycle.outcomeFor(account, sid, wa + to),
-      };
+      const m = newMessageRow(
+        ctx,
+        {
+          account_sid: account,
+          to_number: wa + to,
+          from_number: wa + VERIFY_SMS_FROM,
+          body,
+          status: 'queued',
+          direction: 'outbound-api',
+          params: JSON.stringify({ VerificationSid: [v.sid] }),
+          date_created: now,
+          date_updated: now,
+        },
+        0,
+      );
+      m.next_step_at = ctx.lifecycle.nextStepAt(account, 'queued', now);
+      m.outcome = ctx.lifecycle.outcomeFor(account, m.sid, wa + to);
       m.seq = Number(ctx.store.insertMessage.run(m).lastInsertRowid);
       message = m;
     }
